@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef LIBVFIO_VFIO_SIM_H
+#define LIBVFIO_VFIO_SIM_H
+
+/*
+ * The sim: an in-memory model of the kernel's VFIO driver, for tests.
+ *
+ * Build a topology in code (groups, PCI and platform devices, regions, irq
+ * indexes), then hand vfio_sim_backend() to vfio_container_open() exactly as you
+ * would the kernel backend.  Every op answers as the kernel does, with the
+ * kernel's errno for misuse.  Handles are real fds (a memfd per open container,
+ * group or device), memory-backed regions can really be mmap'ed, and interrupts
+ * are the caller's eventfds, signalled by the sim.
+ *
+ * The sim also shows a sysfs view: /sys/bus/pci/devices/NAME/iommu_group (or
+ * /sys/bus/platform/devices/NAME/iommu_group) links to
+ * ../../../kernel/iommu_groups/ID, so vfio_device_open_sysfs() works on it.
+ *
+ * Several sims may live in one process; they share nothing.  The sim is linked
+ * from libvfio-sim.
+ *
+ * Thread safety: every function, and every op of the backend, may be called from
+ * several threads at once; one lock per sim serialises them.  Building the
+ * topology while handles are open is allowed.  Destroy the sim
+ * (vfio_backend_destroy(vfio_sim_backend(sim))) last.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vfio_backend;
+struct vfio_sim;
+struct vfio_sim_group;
+struct vfio_sim_device;
+
+/**
+ * vfio_sim_new() - a new, empty sim
+ * @out: the sim
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int vfio_sim_new(struct vfio_sim **out);
+
+/**
+ * vfio_sim_backend() - the sim as a backend
+ * @sim: the sim
+ *
+ * vfio_backend_destroy() on it destroys the sim.
+ *
+ * Return: the backend.
+ */
+struct vfio_backend *vfio_sim_backend(struct vfio_sim *sim);
+
+/**
+ * vfio_sim_group_add() - add IOMMU group @id (viable)
+ * @sim: the sim
+ * @id: the group number
+ * @out: the group; may be NULL
+ *
+ * Return: 0; -EEXIST for an id already used; -ENOMEM.
+ */
+int vfio_sim_group_add(struct vfio_sim *sim, unsigned int id, struct vfio_sim_group **out);
+
+/**
+ * vfio_sim_group_set_viable() - make a group viable or not
+ * @g: the group
+ * @viable: false as when a device of the group is bound to a host driver
+ *
+ * Return: nothing.
+ */
+void vfio_sim_group_set_viable(struct vfio_sim_group *g, bool viable);
+
+/**
+ * vfio_sim_device_add() - add a device to a group
+ * @g: the group
+ * @name: the device name (a PCI address for PCI devices)
+ * @flags: VFIO_DEVICE_FLAGS_* for DEVICE_GET_INFO (PCI, PLATFORM, RESET, ...)
+ * @num_regions: region indexes (regions not added with vfio_sim_region_add()
+ *	are absent: the kernel answers EINVAL for them)
+ * @num_irqs: irq indexes (indexes not added answer count 0)
+ * @out: the device; may be NULL
+ *
+ * Return: 0; -EEXIST for a name already used in the sim; -EINVAL for an empty
+ * or over-long name; -ENOMEM.
+ */
+int vfio_sim_device_add(struct vfio_sim_group *g, const char *name, uint32_t flags,
+			unsigned int num_regions, unsigned int num_irqs,
+			struct vfio_sim_device **out);
+
+/**
+ * struct vfio_sim_region_ops - a trapped region's device model
+ * @read: store @len bytes at @offset in @buf; return the bytes done or -errno
+ * @write: take @len bytes at @offset from @buf; return the bytes done or -errno
+ *
+ * Called with the sim's lock held: a callback must not call into the sim's
+ * backend, but may use the device-side functions below that say so.
+ */
+struct vfio_sim_region_ops {
+	ssize_t (*read)(void *opaque, uint64_t offset, void *buf, size_t len);
+	ssize_t (*write)(void *opaque, uint64_t offset, const void *buf, size_t len);
+};
+
+/**
+ * vfio_sim_region_add() - add region @index to a device
+ * @d: the device
+ * @index: the region index, below the device's num_regions
+ * @size: bytes
+ * @flags: VFIO_REGION_INFO_FLAG_* (READ, WRITE, MMAP)
+ * @ops: NULL for a memory-backed region (zeroed memory in the device's memfd,
+ *	mmap-able when @flags has MMAP); else the trapped region's model (MMAP not
+ *	allowed)
+ * @opaque: passed to @ops
+ *
+ * The region sits at offset index << 40 of the device file, as on vfio-pci.
+ *
+ * Return: 0; -EINVAL for a bad index, size 0 or MMAP with @ops; -EEXIST for an
+ * index already added; -ENOMEM.
+ */
+int vfio_sim_region_add(struct vfio_sim_device *d, unsigned int index, uint64_t size,
+			uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque);
+
+/**
+ * vfio_sim_region_add_sparse() - add a sparse-mmap area to a region's caps
+ * @d: the device
+ * @index: the region index
+ * @offset: from the region start
+ * @size: bytes
+ *
+ * Return: 0; -EINVAL for an absent region; -ENOMEM.
+ */
+int vfio_sim_region_add_sparse(struct vfio_sim_device *d, unsigned int index, uint64_t offset,
+			       uint64_t size);
+
+/**
+ * vfio_sim_region_set_type() - give a region a type capability
+ * @d: the device
+ * @index: the region index
+ * @type: VFIO_REGION_TYPE_*
+ * @subtype: the subtype
+ *
+ * Return: 0, or -EINVAL for an absent region.
+ */
+int vfio_sim_region_set_type(struct vfio_sim_device *d, unsigned int index, uint32_t type,
+			     uint32_t subtype);
+
+/**
+ * vfio_sim_region_set_msix_mappable() - give a region the MSIX_MAPPABLE capability
+ * @d: the device
+ * @index: the region index
+ *
+ * Return: 0, or -EINVAL for an absent region.
+ */
+int vfio_sim_region_set_msix_mappable(struct vfio_sim_device *d, unsigned int index);
+
+/**
+ * vfio_sim_region_set_nvlink2() - give a region the NVLink2 capabilities
+ * @d: the device
+ * @index: the region index
+ * @tgt: the SSATGT capability's target address
+ * @link_speed: the LNKSPD capability's link speed
+ *
+ * Return: 0, or -EINVAL for an absent region.
+ */
+int vfio_sim_region_set_nvlink2(struct vfio_sim_device *d, unsigned int index, uint64_t tgt,
+				uint32_t link_speed);
+
+/**
+ * vfio_sim_region_set_raw_caps() - answer REGION_INFO with a chain given verbatim
+ * @d: the device
+ * @index: the region index
+ * @chain: the bytes placed right after struct vfio_region_info; their "next"
+ *	offsets count from the start of struct vfio_region_info, as the kernel's do
+ * @len: bytes (0 removes the raw chain)
+ *
+ * For testing parsers on malformed chains: the sim does not check them.
+ *
+ * Return: 0; -EINVAL for an absent region; -ENOMEM.
+ */
+int vfio_sim_region_set_raw_caps(struct vfio_sim_device *d, unsigned int index,
+				 const void *chain, size_t len);
+
+/**
+ * vfio_sim_region_mem() - the device side's view of a memory-backed region
+ * @d: the device
+ * @index: the region index
+ *
+ * Return: the region's memory (what the user reads, writes and mmaps), or NULL
+ * for an absent or trapped region.
+ */
+void *vfio_sim_region_mem(struct vfio_sim_device *d, unsigned int index);
+
+/**
+ * vfio_sim_irq_add() - add irq index @index
+ * @d: the device
+ * @index: below the device's num_irqs
+ * @count: vectors
+ * @flags: VFIO_IRQ_INFO_* (EVENTFD, MASKABLE, AUTOMASKED, NORESIZE)
+ *
+ * Return: 0; -EINVAL for a bad index; -EEXIST for an index already added.
+ */
+int vfio_sim_irq_add(struct vfio_sim_device *d, unsigned int index, uint32_t count,
+		     uint32_t flags);
+
+/**
+ * vfio_sim_device_raise_irq() - the device raises vector @vector of @index
+ * @d: the device
+ * @index: the irq index
+ * @vector: the vector
+ *
+ * The eventfd is signalled when the kernel would: the index is enabled with an
+ * eventfd on that vector and the vector is not masked.  An AUTOMASKED index
+ * (INTx) masks itself as it fires; a raise while masked is kept pending and
+ * fires on unmask.  May be called from a region callback.
+ *
+ * Return: 1 when the eventfd was signalled, 0 when not; -EINVAL for a bad
+ * index or vector.
+ */
+int vfio_sim_device_raise_irq(struct vfio_sim_device *d, unsigned int index, uint32_t vector);
+
+/**
+ * struct vfio_sim_irq_state - the interrupt state of one vector
+ * @enabled: an action is set up on the index (SET_IRQS with eventfds)
+ * @has_eventfd: the vector is routed to an eventfd
+ * @masked: the vector is masked
+ * @pending: raised while masked; fires on unmask
+ * @has_resample: INTx has an unmask (resample) eventfd
+ * @fired: times the eventfd was signalled since the device was added
+ */
+struct vfio_sim_irq_state {
+	bool enabled;
+	bool has_eventfd;
+	bool masked;
+	bool pending;
+	bool has_resample;
+	uint64_t fired;
+};
+
+/**
+ * vfio_sim_irq_state() - read a vector's state
+ * @d: the device
+ * @index: the irq index
+ * @vector: the vector
+ * @out: the state
+ *
+ * Return: 0, or -EINVAL for a bad index or vector.
+ */
+int vfio_sim_irq_state(struct vfio_sim_device *d, unsigned int index, uint32_t vector,
+		       struct vfio_sim_irq_state *out);
+
+/**
+ * vfio_sim_device_reset_count() - how often VFIO_DEVICE_RESET reached the device
+ * @d: the device
+ *
+ * Return: the count.
+ */
+unsigned int vfio_sim_device_reset_count(const struct vfio_sim_device *d);
+
+/**
+ * vfio_sim_device_open_count() - how many device fds of @d are open
+ * @d: the device
+ *
+ * Return: the count.
+ */
+unsigned int vfio_sim_device_open_count(const struct vfio_sim_device *d);
+
+/**
+ * vfio_sim_dma_read() - the device reads guest memory by IOVA
+ * @d: the device; its group must be in a container with the IOMMU set
+ * @iova: device address
+ * @buf: where to store the bytes
+ * @len: bytes
+ *
+ * Every page must be mapped readable.  A failed access is an IOMMU fault,
+ * counted by vfio_sim_iommu_faults().  May be called from a region callback.
+ *
+ * Return: 0; -EFAULT for an unmapped or unreadable IOVA; -ENODEV when the
+ * device has no IOMMU context.
+ */
+int vfio_sim_dma_read(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len);
+
+/**
+ * vfio_sim_dma_write() - the device writes guest memory by IOVA
+ * @d: the device
+ * @iova: device address
+ * @buf: the bytes
+ * @len: bytes
+ *
+ * As vfio_sim_dma_read(), with every page mapped writable.
+ *
+ * Return: as for vfio_sim_dma_read().
+ */
+int vfio_sim_dma_write(struct vfio_sim_device *d, uint64_t iova, const void *buf, size_t len);
+
+/**
+ * vfio_sim_iommu_faults() - IOMMU faults the sim's devices caused so far
+ * @sim: the sim
+ *
+ * Return: the count.
+ */
+uint64_t vfio_sim_iommu_faults(struct vfio_sim *sim);
+
+/**
+ * vfio_sim_dma_count() - live mappings in the container behind a handle
+ * @sim: the sim
+ * @container_fd: a container handle of this sim
+ *
+ * Return: the count, or -EBADF for a handle that is not an open container.
+ */
+long vfio_sim_dma_count(struct vfio_sim *sim, int container_fd);
+
+/**
+ * vfio_sim_set_dma_entry_limit() - the Type1 dma_entry_limit (default 65535)
+ * @sim: the sim
+ * @limit: mappings per container; past it MAP_DMA answers ENOSPC
+ *
+ * Return: nothing.
+ */
+void vfio_sim_set_dma_entry_limit(struct vfio_sim *sim, uint32_t limit);
+
+/**
+ * vfio_sim_open_handles() - handles (containers, groups, devices, KVM devices)
+ * open on the sim
+ * @sim: the sim
+ *
+ * Return: the count; 0 once every handle is closed.
+ */
+unsigned int vfio_sim_open_handles(struct vfio_sim *sim);
+
+/**
+ * vfio_sim_kvm_device_new() - a handle that acts as a KVM VFIO pseudo-device
+ * @sim: the sim
+ * @fd: set to the handle; close it with the backend's close op
+ *
+ * KVM_SET_DEVICE_ATTR on it adds and removes group handles, as KVM does.
+ *
+ * Return: 0, -ENOMEM, or the errno of memfd_create.
+ */
+int vfio_sim_kvm_device_new(struct vfio_sim *sim, int *fd);
+
+/**
+ * vfio_sim_kvm_has_group() - whether a KVM device handle holds group @id
+ * @sim: the sim
+ * @kvm_fd: from vfio_sim_kvm_device_new()
+ * @id: the group number
+ *
+ * Return: 1 or 0; -EBADF for a handle that is not a sim KVM device.
+ */
+int vfio_sim_kvm_has_group(struct vfio_sim *sim, int kvm_fd, unsigned int id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBVFIO_VFIO_SIM_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef LIBVFIO_VFIO_VFIO_H
+#define LIBVFIO_VFIO_VFIO_H
+
+/*
+ * libvfio: the Linux VFIO userspace API as a C library.
+ *
+ * The umbrella header: the user's whole API.  Backend writers also include
+ * <vfio/backend.h>; tests that build simulated topologies include <vfio/sim.h>.
+ */
+
+#include <vfio/error.h>
+#include <vfio/kernel.h>
+#include <vfio/container.h>
+#include <vfio/group.h>
+#include <vfio/device.h>
+#include <vfio/region.h>
+#include <vfio/irq.h>
+#include <vfio/dma.h>
+
+#endif /* LIBVFIO_VFIO_VFIO_H */
