@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMA bookkeeping: the container's own list of live mappings, by ascending IOVA.
+ * The list is the truth the kernel mirrors while a group is joined: a range is
+ * checked against it before it reaches the kernel, and it is replayed into the
+ * kernel when a group joins a container whose IOMMU was dropped.
+ */
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define RANGE_FMT "[0x%" PRIx64 ", +0x%" PRIx64 ")"
+
+/* Index of the first mapping that ends after @iova (nr_maps when none does). */
+static size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
+{
+	size_t lo = 0, hi = c->nr_maps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct vfio_dma_region *m = &c->maps[mid];
+
+		if (m->iova + (m->size - 1) < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int check_range(const char *what, uint64_t iova, uint64_t size)
+{
+	if (!size || iova % VFIO_PAGE_SIZE || size % VFIO_PAGE_SIZE || iova + (size - 1) < iova)
+		return vfio_fail(-EINVAL, "%s " RANGE_FMT ": size 0, not 4 KiB aligned, or wraps",
+				 what, iova, size);
+	return 0;
+}
+
+static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = ((r->prot & VFIO_DMA_PROT_READ) ? VFIO_DMA_MAP_FLAG_READ : 0) |
+			 ((r->prot & VFIO_DMA_PROT_WRITE) ? VFIO_DMA_MAP_FLAG_WRITE : 0),
+		.vaddr = (uint64_t)(uintptr_t)r->vaddr,
+		.iova = r->iova,
+		.size = r->size,
+	};
+	int ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
+
+	if (ret < 0)
+		return vfio_fail(ret, "VFIO_IOMMU_MAP_DMA " RANGE_FMT, r->iova, r->size);
+	return 0;
+}
+
+static int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+			uint64_t *unmapped)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .flags = flags, .iova = iova, .size = size
+	};
+	int ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
+
+	if (ret < 0)
+		return vfio_fail(ret, "VFIO_IOMMU_UNMAP_DMA " RANGE_FMT, iova, size);
+	*unmapped = unmap.size;
+	return 0;
+}
+
+static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r)
+{
+	uintptr_t va = (uintptr_t)r->vaddr;
+	size_t at;
+	int ret = check_range("vfio_dma_map", r->iova, r->size);
+
+	if (ret)
+		return ret;
+	if (!r->prot || (r->prot & ~(uint32_t)(VFIO_DMA_PROT_READ | VFIO_DMA_PROT_WRITE)))
+		return vfio_fail(-EINVAL, "vfio_dma_map " RANGE_FMT ": prot 0x%x", r->iova, r->size,
+				 r->prot);
+	if (va % VFIO_PAGE_SIZE || r->size - 1 > UINTPTR_MAX - va)
+		return vfio_fail(-EINVAL, "vfio_dma_map " RANGE_FMT ": host address %p not 4 KiB "
+				 "aligned, or the range wraps", r->iova, r->size, r->vaddr);
+	at = first_ending_after(c, r->iova);
+	if (at < c->nr_maps && c->maps[at].iova <= r->iova + (r->size - 1))
+		return vfio_fail(-EEXIST, "vfio_dma_map " RANGE_FMT ": overlaps the mapping "
+				 RANGE_FMT, r->iova, r->size, c->maps[at].iova, c->maps[at].size);
+	if (c->nr_maps == c->cap_maps) {
+		size_t cap = c->cap_maps ? c->cap_maps * 2 : 16;
+		struct vfio_dma_region *maps = realloc(c->maps, cap * sizeof(*maps));
+
+		if (!maps)
+			return vfio_fail(-ENOMEM, "vfio_dma_map " RANGE_FMT, r->iova, r->size);
+		c->maps = maps;
+		c->cap_maps = cap;
+	}
+	if (c->iommu_type) {
+		ret = kernel_map(c, r);
+		if (ret)
+			return ret;
+	}
+	memmove(&c->maps[at + 1], &c->maps[at], (c->nr_maps - at) * sizeof(*c->maps));
+	c->maps[at] = *r;
+	c->nr_maps++;
+	return 0;
+}
+
+int vfio_dma_map(struct vfio_container *c, uint64_t iova, uint64_t size, void *vaddr,
+		 uint32_t prot)
+{
+	struct vfio_dma_region r = { .iova = iova, .size = size, .vaddr = vaddr, .prot = prot };
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = map_locked(c, &r);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* Drop the list's mappings [from, to) and count their bytes. */
+static uint64_t forget(struct vfio_container *c, size_t from, size_t to)
+{
+	uint64_t bytes = 0;
+
+	for (size_t i = from; i < to; i++)
+		bytes += c->maps[i].size;
+	memmove(&c->maps[from], &c->maps[to], (c->nr_maps - to) * sizeof(*c->maps));
+	c->nr_maps -= to - from;
+	return bytes;
+}
+
+static int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
+			uint64_t *unmapped)
+{
+	uint64_t last = iova + (size - 1), bytes = 0;
+	size_t from, to;
+	int ret = check_range("vfio_dma_unmap", iova, size);
+
+	if (ret)
+		return ret;
+	from = first_ending_after(c, iova);
+	for (to = from; to < c->nr_maps && c->maps[to].iova <= last; to++)
+		;
+	if (from < to && (c->maps[from].iova < iova ||
+			  c->maps[to - 1].iova + (c->maps[to - 1].size - 1) > last)) {
+		const struct vfio_dma_region *m = c->maps[from].iova < iova ? &c->maps[from]
+									     : &c->maps[to - 1];
+
+		return vfio_fail(-EINVAL, "vfio_dma_unmap " RANGE_FMT ": would split the mapping "
+				 RANGE_FMT, iova, size, m->iova, m->size);
+	}
+	if (c->iommu_type) {
+		ret = kernel_unmap(c, iova, size, 0, &bytes);
+		if (ret)
+			return ret;
+	}
+	/* What the list held in the range is gone from the kernel too. */
+	bytes = forget(c, from, to);
+	if (unmapped)
+		*unmapped = bytes;
+	if (bytes != size)
+		return vfio_fail(-ENOENT, "vfio_dma_unmap " RANGE_FMT ": only 0x%" PRIx64
+				 " bytes were mapped there", iova, size, bytes);
+	return 0;
+}
+
+int vfio_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
+{
+	int ret;
+
+	if (unmapped)
+		*unmapped = 0;
+	pthread_mutex_lock(&c->lock);
+	ret = unmap_locked(c, iova, size, unmapped);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int vfio_dma_unmap_all(struct vfio_container *c, uint64_t *unmapped)
+{
+	uint64_t bytes = 0, done;
+	int ret = 0;
+
+	if (unmapped)
+		*unmapped = 0;
+	pthread_mutex_lock(&c->lock);
+	if (c->iommu_type && c->unmap_all) {
+		ret = kernel_unmap(c, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL, &done);
+		if (!ret)
+			bytes = forget(c, 0, c->nr_maps);
+	} else {
+		/* One mapping at a time, from the top, so the list always matches the kernel. */
+		while (c->nr_maps && !ret) {
+			struct vfio_dma_region *m = &c->maps[c->nr_maps - 1];
+
+			if (c->iommu_type)
+				ret = kernel_unmap(c, m->iova, m->size, 0, &done);
+			if (!ret)
+				bytes += forget(c, c->nr_maps - 1, c->nr_maps);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (unmapped)
+		*unmapped = bytes;
+	return ret;
+}
+
+int vfio_dma_map_layout(struct vfio_container *c, const struct vfio_dma_region *regions,
+			size_t count)
+{
+	int ret = 0;
+	size_t i;
+
+	if (count && !regions)
+		return vfio_fail(-EINVAL, "vfio_dma_map_layout: no regions");
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < count && !ret; i++)
+		ret = map_locked(c, &regions[i]);
+	if (ret) {
+		struct vfio_saved_error e;
+		uint64_t done;
+
+		vfio_fail_prefix(ret, "vfio_dma_map_layout region %zu", i - 1);
+		vfio_error_save(&e);
+		for (size_t j = i - 1; j-- > 0;)
+			unmap_locked(c, regions[j].iova, regions[j].size, &done);
+		vfio_error_restore(&e);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int vfio_dma_unmap_layout(struct vfio_container *c, const struct vfio_dma_region *regions,
+			  size_t count)
+{
+	struct vfio_saved_error e;
+	uint64_t done;
+	int ret = 0;
+
+	if (count && !regions)
+		return vfio_fail(-EINVAL, "vfio_dma_unmap_layout: no regions");
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < count; i++) {
+		int r = unmap_locked(c, regions[i].iova, regions[i].size, &done);
+
+		if (r && !ret) {
+			ret = vfio_fail_prefix(r, "vfio_dma_unmap_layout region %zu", i);
+			vfio_error_save(&e);
+		}
+	}
+	if (ret)
+		vfio_error_restore(&e);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int vfio_dma_list(struct vfio_container *c, struct vfio_dma_region *out, size_t cap,
+		  size_t *count)
+{
+	if (!count || (cap && !out))
+		return vfio_fail(-EINVAL, "vfio_dma_list: no place for the mappings");
+	pthread_mutex_lock(&c->lock);
+	*count = c->nr_maps;
+	memcpy(out, c->maps, (cap < c->nr_maps ? cap : c->nr_maps) * sizeof(*out));
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+int vfio_dma_replay_locked(struct vfio_container *c)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < c->nr_maps && !ret; i++)
+		ret = kernel_map(c, &c->maps[i]);
+	if (ret) {
+		struct vfio_saved_error e;
+		uint64_t done;
+
+		vfio_fail_prefix(ret, "replaying the container's %zu mappings", c->nr_maps);
+		vfio_error_save(&e);
+		for (size_t j = i - 1; j-- > 0;)
+			kernel_unmap(c, c->maps[j].iova, c->maps[j].size, 0, &done);
+		vfio_error_restore(&e);
+	}
+	return ret;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Names that come from outside the process: the sysfs iommu_group link of a
+ * device, and device names before they reach the kernel.
+ */
+
+#include <limits.h>
+#include <string.h>
+
+#include "private.h"
+
+/* Longest device name we pass on: the kernel's dev_name() is far shorter in practice. */
+#define DEVICE_NAME_MAX 255
+
+/*
+ * The link reads like "../../../kernel/iommu_groups/12": its last component,
+ * all digits and no larger than UINT_MAX, is the group number.  @link need not
+ * be NUL-terminated.
+ */
+int vfio_sysfs_parse_group_link(const char *link, size_t len, unsigned int *id)
+{
+	size_t start = len;
+	unsigned long long v = 0;
+
+	while (start > 0 && link[start - 1] != '/')
+		start--;
+	if (start == len)
+		return -EINVAL;
+	for (size_t i = start; i < len; i++) {
+		if (link[i] < '0' || link[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned int)(link[i] - '0');
+		if (v > UINT_MAX)
+			return -EINVAL;
+	}
+	*id = (unsigned int)v;
+	return 0;
+}
+
+/* A name the kernel could know: not empty, not too long, printable, no '/'. */
+int vfio_check_device_name(const char *name)
+{
+	size_t len;
+
+	if (!name)
+		return -EINVAL;
+	len = strnlen(name, DEVICE_NAME_MAX + 1);
+	if (len == 0 || len > DEVICE_NAME_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == '/' || name[i] <= ' ' || name[i] > '~')
+			return -EINVAL;
+	return 0;
+}
