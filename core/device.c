@@ -107,6 +107,9 @@ static int load_irq(struct vfio_device *d, unsigned int index)
 	struct vfio_irq_info info = { .argsz = sizeof(info), .index = index };
 	int ret = BE_CALL(d->be, device_get_irq_info, d->fd, &info);
 
+	d->irqs[index].index = index;
+	if (ret == -EINVAL)
+		return 0; /* refused (ERR on a conventional PCI device): count 0, the index absent */
 	if (ret < 0)
 		return vfio_fail(ret, "VFIO_DEVICE_GET_IRQ_INFO %s irq %u", d->name, index);
 	d->irqs[index] = (struct vfio_irq_desc){
@@ -235,20 +238,19 @@ int vfio_device_open_sysfs(struct vfio_container *c, const char *sysfs_path,
 
 int vfio_device_close(struct vfio_device *d)
 {
-	int ret, cret;
+	struct vfio_first_error first = { 0 };
+	int ret;
 
 	if (!d)
 		return 0;
-	ret = vfio_region_unmap_all(d);
+	vfio_first_note(&first, vfio_region_unmap_all(d));
 	/* The device fd goes before the group's reference: the kernel answers EBUSY otherwise. */
-	cret = BE_CALL(d->be, close, d->fd);
-	if (cret < 0 && !ret)
-		ret = vfio_fail(cret, "close device %s", d->name);
-	cret = vfio_group_put(d->g);
-	if (cret < 0 && !ret)
-		ret = cret;
+	ret = BE_CALL(d->be, close, d->fd);
+	if (ret < 0)
+		vfio_first_note(&first, vfio_fail(ret, "close device %s", d->name));
+	vfio_first_note(&first, vfio_group_put(d->g));
 	free_device(d);
-	return ret;
+	return vfio_first_result(&first);
 }
 
 const char *vfio_device_name(const struct vfio_device *d)

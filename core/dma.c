@@ -236,25 +236,21 @@ int vfio_dma_map_layout(struct vfio_container *c, const struct vfio_dma_region *
 int vfio_dma_unmap_layout(struct vfio_container *c, const struct vfio_dma_region *regions,
 			  size_t count)
 {
-	struct vfio_saved_error e;
+	struct vfio_first_error first = { 0 };
 	uint64_t done;
-	int ret = 0;
 
 	if (count && !regions)
 		return vfio_fail(-EINVAL, "vfio_dma_unmap_layout: no regions");
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < count; i++) {
-		int r = unmap_locked(c, regions[i].iova, regions[i].size, &done);
+		int ret = unmap_locked(c, regions[i].iova, regions[i].size, &done);
 
-		if (r && !ret) {
-			ret = vfio_fail_prefix(r, "vfio_dma_unmap_layout region %zu", i);
-			vfio_error_save(&e);
-		}
+		if (ret)
+			vfio_first_note(&first, vfio_fail_prefix(ret, "vfio_dma_unmap_layout region %zu",
+								  i));
 	}
-	if (ret)
-		vfio_error_restore(&e);
 	pthread_mutex_unlock(&c->lock);
-	return ret;
+	return vfio_first_result(&first);
 }
 
 int vfio_dma_list(struct vfio_container *c, struct vfio_dma_region *out, size_t cap,
@@ -264,7 +260,8 @@ int vfio_dma_list(struct vfio_container *c, struct vfio_dma_region *out, size_t 
 		return vfio_fail(-EINVAL, "vfio_dma_list: no place for the mappings");
 	pthread_mutex_lock(&c->lock);
 	*count = c->nr_maps;
-	memcpy(out, c->maps, (cap < c->nr_maps ? cap : c->nr_maps) * sizeof(*out));
+	if (cap && c->nr_maps)
+		memcpy(out, c->maps, (cap < c->nr_maps ? cap : c->nr_maps) * sizeof(*out));
 	pthread_mutex_unlock(&c->lock);
 	return 0;
 }

@@ -123,7 +123,8 @@ int vfio_group_get(struct vfio_container *c, unsigned int id, struct vfio_group 
 int vfio_group_put(struct vfio_group *g)
 {
 	struct vfio_container *c = g->c;
-	int ret = 0, cret;
+	struct vfio_first_error first = { 0 };
+	int ret;
 
 	pthread_mutex_lock(&c->lock);
 	if (--g->refs) {
@@ -138,16 +139,16 @@ int vfio_group_put(struct vfio_group *g)
 	}
 	ret = BE_CALL(c->be, group_unset_container, g->fd);
 	if (ret < 0)
-		ret = vfio_fail(ret, "VFIO_GROUP_UNSET_CONTAINER on group %u", g->id);
-	cret = BE_CALL(c->be, close, g->fd);
-	if (cret < 0 && !ret)
-		ret = vfio_fail(cret, "close /dev/vfio/%u", g->id);
+		vfio_first_note(&first, vfio_fail(ret, "VFIO_GROUP_UNSET_CONTAINER on group %u", g->id));
+	ret = BE_CALL(c->be, close, g->fd);
+	if (ret < 0)
+		vfio_first_note(&first, vfio_fail(ret, "close /dev/vfio/%u", g->id));
 	/* With its last group the container lost its IOMMU and, in the kernel, every mapping. */
 	if (!c->nr_groups)
 		c->iommu_type = 0;
 	pthread_mutex_unlock(&c->lock);
 	free(g);
-	return ret < 0 ? ret : 0;
+	return vfio_first_result(&first);
 }
 
 int vfio_group_open(struct vfio_container *c, unsigned int id, struct vfio_group **out)

@@ -66,6 +66,30 @@ struct vfio_saved_error {
 void vfio_error_save(struct vfio_saved_error *s);
 void vfio_error_restore(const struct vfio_saved_error *s);
 
+/*
+ * The first of several errors in a clean-up that goes on past them: its errno and
+ * its message are what the caller gets, whatever later steps leave behind.
+ */
+struct vfio_first_error {
+	int err;
+	struct vfio_saved_error msg;
+};
+
+static inline void vfio_first_note(struct vfio_first_error *f, int err)
+{
+	if (err < 0 && !f->err) {
+		f->err = err;
+		vfio_error_save(&f->msg);
+	}
+}
+
+static inline int vfio_first_result(const struct vfio_first_error *f)
+{
+	if (f->err)
+		vfio_error_restore(&f->msg);
+	return f->err;
+}
+
 /* Overflow-safe: does [off, off + len) lie inside [0, size)? */
 static inline bool vfio_range_inside(uint64_t off, uint64_t len, uint64_t size)
 {

@@ -154,15 +154,15 @@ static int plan_areas(struct vfio_device *d, const struct vfio_region_desc *r,
 	return 0;
 }
 
-static void unmap_areas(struct vfio_region_mapping *m, size_t nr, int *first_err)
+static void unmap_areas(struct vfio_region_mapping *m, size_t nr, struct vfio_first_error *first)
 {
 	for (size_t i = 0; i < nr; i++) {
 		int ret = BE_CALL(m->d->be, munmap, m->areas[i].addr, page_up(m->areas[i].size));
 
-		if (ret < 0 && first_err && !*first_err)
-			*first_err = vfio_fail(ret, "munmap region %u of %s area at 0x%llx",
-					       m->index, m->d->name,
-					       (unsigned long long)m->areas[i].offset);
+		if (ret < 0 && first)
+			vfio_first_note(first, vfio_fail(ret, "munmap region %u of %s area at 0x%llx",
+							 m->index, m->d->name,
+							 (unsigned long long)m->areas[i].offset));
 	}
 }
 
@@ -269,12 +269,12 @@ size_t vfio_region_mapping_areas(const struct vfio_region_mapping *m,
 
 static int release(struct vfio_region_mapping *m)
 {
-	int ret = 0;
+	struct vfio_first_error first = { 0 };
 
-	unmap_areas(m, m->nr_areas, &ret);
+	unmap_areas(m, m->nr_areas, &first);
 	free(m->areas);
 	free(m);
-	return ret;
+	return vfio_first_result(&first);
 }
 
 int vfio_region_munmap(struct vfio_region_mapping *m)
@@ -296,20 +296,16 @@ int vfio_region_munmap(struct vfio_region_mapping *m)
 
 int vfio_region_unmap_all(struct vfio_device *d)
 {
+	struct vfio_first_error first = { 0 };
 	struct vfio_region_mapping *m, *next;
-	int ret = 0;
 
 	pthread_mutex_lock(&d->lock);
 	m = d->mappings;
 	d->mappings = NULL;
 	pthread_mutex_unlock(&d->lock);
 	for (; m; m = next) {
-		int r;
-
 		next = m->next;
-		r = release(m);
-		if (r && !ret)
-			ret = r;
+		vfio_first_note(&first, release(m));
 	}
-	return ret;
+	return vfio_first_result(&first);
 }

@@ -25,7 +25,8 @@ struct vfio_device;
  * struct vfio_irq_desc - what the kernel said of one irq index
  * @index: the irq index
  * @flags: VFIO_IRQ_INFO_* (EVENTFD, MASKABLE, AUTOMASKED, NORESIZE)
- * @count: how many vectors (0: the device does not offer this index)
+ * @count: how many vectors (0: the device does not offer this index, or the
+ *	kernel refused it, as vfio-pci refuses ERR on a conventional PCI device)
  */
 struct vfio_irq_desc {
 	unsigned int index;

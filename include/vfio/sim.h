@@ -15,6 +15,18 @@
  * The sim also shows a sysfs view: /sys/bus/pci/devices/NAME/iommu_group (or
  * /sys/bus/platform/devices/NAME/iommu_group) links to
  * ../../../kernel/iommu_groups/ID, so vfio_device_open_sysfs() works on it.
+ * As in sysfs, /sys/bus/pci/devices/NAME itself links to
+ * ../../../devices/pci0000:00/NAME (platform: ../../../devices/platform/NAME),
+ * /sys/devices/pci0000:00/NAME/iommu_group links to the group as well, and
+ * /sys/kernel/iommu_groups/ID/devices/NAME links back to the device.  readlink
+ * answers EINVAL for the directories of the view and ENOENT elsewhere.
+ *
+ * The type1 IOMMU offers 4 KiB pages and, by default, the IOVA ranges of an x86
+ * host with a 48-bit IOMMU: [0, 0xfedfffff] and [0xfef00000, 2^48 - 1] (the
+ * MSI window 0xfee00000-0xfeefffff is reserved); see vfio_sim_set_iova_ranges().
+ * MAP_DMA checks that the vaddr range is mapped in the process (EFAULT, as
+ * pinning fails otherwise); the device side's DMA goes through the process's
+ * memory by vaddr, so a mapping whose memory went away faults, never crashes.
  *
  * Several sims may live in one process; they share nothing.  The sim is linked
  * from libvfio-sim.
@@ -29,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/vfio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -82,12 +95,19 @@ void vfio_sim_group_set_viable(struct vfio_sim_group *g, bool viable);
  * @name: the device name (a PCI address for PCI devices)
  * @flags: VFIO_DEVICE_FLAGS_* for DEVICE_GET_INFO (PCI, PLATFORM, RESET, ...)
  * @num_regions: region indexes (regions not added with vfio_sim_region_add()
- *	are absent: the kernel answers EINVAL for them)
- * @num_irqs: irq indexes (indexes not added answer count 0)
+ *	are absent: the kernel answers EINVAL for them, except that on a PCI
+ *	device an absent BAR or ROM (indexes 0-6) answers size 0 and no flags,
+ *	as vfio-pci does for a BAR the device lacks)
+ * @num_irqs: irq indexes (indexes not added answer count 0, except the ERR
+ *	index of a PCI device, which answers EINVAL as on conventional PCI)
  * @out: the device; may be NULL
  *
+ * A device with VFIO_DEVICE_FLAGS_PCI behaves as vfio-pci does (region access
+ * widths, config-space bounds, the INTx/MSI/MSI-X/ERR/REQ action table, name
+ * matching with options after a space); any other as vfio-platform does.
+ *
  * Return: 0; -EEXIST for a name already used in the sim; -EINVAL for an empty
- * or over-long name; -ENOMEM.
+ * or over-long (above 255 bytes) name or one with a '/'; -ENOMEM.
  */
 int vfio_sim_device_add(struct vfio_sim_group *g, const char *name, uint32_t flags,
 			unsigned int num_regions, unsigned int num_irqs,
@@ -118,9 +138,13 @@ struct vfio_sim_region_ops {
  * @opaque: passed to @ops
  *
  * The region sits at offset index << 40 of the device file, as on vfio-pci.
+ * A trapped region sees accesses split as the kernel splits them: naturally
+ * aligned, at most 8 bytes on PCI BARs, 4 on the PCI ROM, config and VGA
+ * regions and on platform devices; device-specific PCI regions (index 9 on)
+ * get each access whole.
  *
- * Return: 0; -EINVAL for a bad index, size 0 or MMAP with @ops; -EEXIST for an
- * index already added; -ENOMEM.
+ * Return: 0; -EINVAL for a bad index, size 0, a size above 1 TiB or MMAP with
+ * @ops; -EEXIST for an index already added; -ENOMEM.
  */
 int vfio_sim_region_add(struct vfio_sim_device *d, unsigned int index, uint64_t size,
 			uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque);
@@ -216,7 +240,13 @@ int vfio_sim_irq_add(struct vfio_sim_device *d, unsigned int index, uint32_t cou
  * The eventfd is signalled when the kernel would: the index is enabled with an
  * eventfd on that vector and the vector is not masked.  An AUTOMASKED index
  * (INTx) masks itself as it fires; a raise while masked is kept pending and
- * fires on unmask.  May be called from a region callback.
+ * fires on unmask.  MSI and MSI-X vectors are never masked (vfio-pci exports
+ * no MSI masking).  May be called from a region callback.
+ *
+ * The unmask (resample) eventfd of INTx, and the mask and unmask eventfds of a
+ * platform irq, are read whenever the sim is entered (any op or sim function):
+ * a signal there unmasks (masks) as the kernel's virqfd would.  The sim
+ * consumes their counts.
  *
  * Return: 1 when the eventfd was signalled, 0 when not; -EINVAL for a bad
  * index or vector.
@@ -319,9 +349,38 @@ long vfio_sim_dma_count(struct vfio_sim *sim, int container_fd);
  * @sim: the sim
  * @limit: mappings per container; past it MAP_DMA answers ENOSPC
  *
+ * Like the module parameter, the limit is read when VFIO_SET_IOMMU opens a
+ * container's IOMMU: set it before.
+ *
  * Return: nothing.
  */
 void vfio_sim_set_dma_entry_limit(struct vfio_sim *sim, uint32_t limit);
+
+/**
+ * struct vfio_sim_iova_range - an IOVA range, both ends included
+ * @start: first address
+ * @last: last address
+ */
+struct vfio_sim_iova_range {
+	uint64_t start;
+	uint64_t last;
+};
+
+/**
+ * vfio_sim_set_iova_ranges() - the IOVA ranges of the sim's IOMMU
+ * @sim: the sim
+ * @ranges: ascending, not overlapping
+ * @n: how many; 0 for none, in which case type1 reports no IOVA-range
+ *	capability and accepts any IOVA (as for a container of mdevs only)
+ *
+ * IOMMU_GET_INFO reports them and MAP_DMA refuses (EINVAL) a mapping that
+ * does not fit in one of them.  Applies to every container at once.
+ *
+ * Return: 0; -EINVAL for ranges out of order, overlapping or with start >
+ * last; -ENOMEM.
+ */
+int vfio_sim_set_iova_ranges(struct vfio_sim *sim, const struct vfio_sim_iova_range *ranges,
+			     unsigned int n);
 
 /**
  * vfio_sim_open_handles() - handles (containers, groups, devices, KVM devices)

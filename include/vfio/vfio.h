@@ -7,7 +7,12 @@
  *
  * The umbrella header: the user's whole API.  Backend writers also include
  * <vfio/backend.h>; tests that build simulated topologies include <vfio/sim.h>.
+ *
+ * The kernel's own constants (region and irq indexes, VFIO_*_FLAG_*) are the
+ * API's vocabulary, so <linux/vfio.h> comes with it.
  */
+
+#include <linux/vfio.h>
 
 #include <vfio/error.h>
 #include <vfio/kernel.h>
