@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef LIBVFIO_BACKENDS_SIM_SIM_PRIVATE_H
+#define LIBVFIO_BACKENDS_SIM_SIM_PRIVATE_H
+
+/*
+ * The sim's model: one struct per kernel object, and the functions the files of
+ * the sim share.  Everything here is touched only with the sim's lock held.
+ *
+ * Object lifetimes follow the kernel's reference counting:
+ *  - a "file" (struct sim_file) is one open file description: a container, a
+ *    group, a device or a KVM device.  The user's fd holds one reference; a KVM
+ *    device that was given a group or device file holds one more, and the group
+ *    file is also held by each device of the group that is open
+ *    (vfio_group_use_container).  The file is released when the last goes.
+ *  - a container lives while its fd is open or a group is attached to it.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/vfio.h>
+#include <vfio/backend.h>
+#include <vfio/sim.h>
+
+#define SIM_PAGE_SIZE 4096ULL
+#define SIM_INDEX_SHIFT 40 /* VFIO_PCI_OFFSET_SHIFT */
+#define SIM_OFFSET_MASK ((1ULL << SIM_INDEX_SHIFT) - 1)
+#define SIM_NAME_MAX 255
+#define SIM_IOEVENTFD_MAX 1000 /* VFIO_PCI_IOEVENTFD_MAX */
+
+enum sim_file_type {
+	SIM_FILE_CONTAINER,
+	SIM_FILE_GROUP,
+	SIM_FILE_DEVICE,
+	SIM_FILE_KVM,
+};
+
+struct sim_container;
+struct sim_kvm;
+
+struct sim_file {
+	enum sim_file_type type;
+	int fd;		  /* the user's handle; -1 once closed */
+	unsigned int refs; /* the fd, KVM entries, open devices (group files) */
+	union {
+		struct sim_container *container;
+		struct vfio_sim_group *group;
+		struct vfio_sim_device *device;
+		struct sim_kvm *kvm;
+	} u;
+};
+
+/* One IOMMU mapping: a node of the container's AVL tree, keyed by iova. */
+struct sim_dma {
+	uint64_t iova;
+	uint64_t size;
+	uint64_t vaddr;
+	uint32_t prot; /* VFIO_DMA_MAP_FLAG_READ / _WRITE */
+	bool vaddr_invalid;
+	struct sim_dma *left, *right;
+	int height;
+};
+
+struct sim_dma_tree {
+	struct sim_dma *root;
+	size_t count;
+};
+
+struct sim_container {
+	struct vfio_sim *sim;
+	struct sim_file *file; /* NULL once the fd is closed */
+	unsigned int ngroups;
+	bool iommu_set;
+	bool v2;
+	uint32_t dma_avail;
+	struct sim_dma_tree dma;
+	struct sim_container *next; /* the sim's list */
+};
+
+struct vfio_sim_group {
+	struct vfio_sim *sim;
+	unsigned int id;
+	bool viable;
+	struct vfio_sim_device *devices;
+	struct sim_file *file; /* the opened file, NULL when not open */
+	struct sim_container *container;
+	unsigned int open_devices; /* devices with open_count > 0 */
+	struct vfio_sim_group *next;
+};
+
+struct sim_region {
+	bool present;
+	uint64_t size;
+	uint32_t flags;
+	const struct vfio_sim_region_ops *ops; /* NULL: memory-backed */
+	void *opaque;
+	void *mem; /* the device side's mapping of a memory-backed region */
+	size_t mem_len;
+	struct vfio_region_sparse_mmap_area *areas;
+	uint32_t nr_areas;
+	bool has_type;
+	uint32_t type, subtype;
+	bool msix_mappable;
+	bool nvlink2;
+	uint64_t nvlink2_tgt;
+	uint32_t nvlink2_speed;
+	void *raw;
+	size_t raw_len;
+};
+
+struct sim_vector {
+	int efd; /* our own reference (a dup) to the trigger eventfd, or -1 */
+	bool masked;
+	bool pending;
+	uint64_t fired;
+};
+
+struct sim_irq {
+	bool present;
+	uint32_t count;
+	uint32_t flags;
+	bool active;   /* PCI: irq_type is this index; else a trigger is set */
+	uint32_t nvec; /* MSI/MSI-X vectors allocated at enable */
+	int unmask_fd; /* virqfd that unmasks (INTx resample), or -1 */
+	int mask_fd;   /* virqfd that masks (platform), or -1 */
+	struct sim_vector *vec;
+};
+
+struct sim_ioeventfd {
+	unsigned int index;
+	uint64_t pos;
+	uint64_t data;
+	unsigned int count;
+	int efd;
+	struct sim_ioeventfd *next;
+};
+
+struct vfio_sim_device {
+	struct vfio_sim_group *group;
+	char *name;
+	uint32_t flags;
+	unsigned int num_regions;
+	unsigned int num_irqs;
+	int memfd;
+	uint64_t memfd_size;
+	struct sim_region *regions;
+	struct sim_irq *irqs;
+	struct sim_ioeventfd *ioeventfds;
+	unsigned int nr_ioeventfds;
+	unsigned int open_count; /* device files open (vfio_device->open_count) */
+	unsigned int reset_count;
+	struct vfio_sim_device *next;
+};
+
+struct sim_kvm {
+	struct sim_file *file;
+	struct sim_file **entries;
+	size_t nr, cap;
+	struct sim_kvm *next;
+};
+
+
+struct vfio_sim {
+	struct vfio_backend be; /* first: the backend is the sim */
+	pthread_mutex_t lock;	/* recursive: device callbacks re-enter */
+	unsigned int depth;
+	struct sim_file **slots; /* indexed by fd */
+	size_t nslots;
+	unsigned int nhandles;
+	struct vfio_sim_group *groups;
+	struct sim_container *containers;
+	struct sim_kvm *kvms;
+	uint32_t dma_entry_limit;
+	uint64_t faults;
+	struct vfio_iova_range *ranges;
+	uint32_t nr_ranges;
+	unsigned int nvirqfds; /* eventfds the sim polls on entry */
+};
+
+/*
+ * An eventfd the kernel watches (a virqfd, an ioeventfd): when it is found
+ * signalled on entry to the sim, @fire runs, once per watcher, then the count
+ * is consumed, as the kernel's wait-queue callbacks would.
+ */
+struct sim_watch {
+	int fd;
+	void (*fire)(struct vfio_sim_device *d, void *arg);
+	struct vfio_sim_device *d;
+	void *arg;
+};
+
+/* sim.c: locking, handles, files */
+void sim_lock(struct vfio_sim *sim);
+void sim_service(struct vfio_sim *sim);
+void sim_unlock(struct vfio_sim *sim);
+struct sim_file *sim_file_lookup(struct vfio_sim *sim, int fd);
+int sim_file_new(struct vfio_sim *sim, enum sim_file_type type, int fd, struct sim_file **out);
+void sim_file_get(struct sim_file *f);
+void sim_file_put(struct vfio_sim *sim, struct sim_file *f);
+int sim_errno_not_vfio(int fd);
+int sim_wrong_handle(const struct sim_file *f);
+int sim_memfd(const char *name);
+int sim_eventfd_get(int fd);
+void sim_close_fd(int *fd);
+int sim_copy_process(void *local, uint64_t remote, size_t len, bool write);
+
+/* topology.c */
+struct vfio_sim_group *sim_group_find(struct vfio_sim *sim, unsigned int id);
+void sim_device_free(struct vfio_sim_device *d);
+ssize_t sim_sysfs_readlink(struct vfio_sim *sim, const char *path, char *buf, size_t size);
+
+/* caps.c: capability chains in the kernel's layout */
+struct sim_caps {
+	uint8_t *buf;
+	size_t size;
+	size_t last; /* offset of the last capability */
+	int err;
+};
+void *sim_caps_add(struct sim_caps *caps, size_t size, uint16_t id, uint16_t version);
+void sim_caps_shift(struct sim_caps *caps, size_t offset);
+void sim_caps_free(struct sim_caps *caps);
+
+/* dma_tree.c */
+void dma_tree_insert(struct sim_dma_tree *t, struct sim_dma *d);
+void dma_tree_remove(struct sim_dma_tree *t, struct sim_dma *d);
+struct sim_dma *dma_tree_first(const struct sim_dma_tree *t, uint64_t start, uint64_t size);
+struct sim_dma *dma_tree_find(const struct sim_dma_tree *t, uint64_t start, uint64_t size);
+struct sim_dma *dma_tree_next(const struct sim_dma_tree *t, const struct sim_dma *d);
+void dma_tree_clear(struct sim_dma_tree *t);
+
+/* iommu.c: containers */
+int sim_container_open(struct vfio_sim *sim);
+void sim_container_release_iommu(struct sim_container *c);
+void sim_container_put(struct sim_container *c);
+int sim_get_api_version(struct vfio_backend *be, int fd);
+int sim_check_extension(struct vfio_backend *be, int fd, unsigned long ext);
+int sim_set_iommu(struct vfio_backend *be, int fd, unsigned long type);
+int sim_iommu_get_info(struct vfio_backend *be, int fd, struct vfio_iommu_type1_info *info);
+int sim_map_dma(struct vfio_backend *be, int fd, struct vfio_iommu_type1_dma_map *map);
+int sim_unmap_dma(struct vfio_backend *be, int fd, struct vfio_iommu_type1_dma_unmap *unmap);
+
+/* group.c */
+int sim_group_open(struct vfio_sim *sim, unsigned int id);
+void sim_group_release(struct vfio_sim *sim, struct vfio_sim_group *g);
+void sim_device_release(struct vfio_sim *sim, struct vfio_sim_device *d);
+int sim_group_get_status(struct vfio_backend *be, int fd, struct vfio_group_status *status);
+int sim_group_set_container(struct vfio_backend *be, int fd, int container);
+int sim_group_unset_container(struct vfio_backend *be, int fd);
+int sim_group_get_device_fd(struct vfio_backend *be, int fd, const char *name);
+
+/* device.c */
+int sim_device_get_info(struct vfio_backend *be, int fd, struct vfio_device_info *info);
+int sim_device_get_region_info(struct vfio_backend *be, int fd, struct vfio_region_info *info);
+ssize_t sim_pread(struct vfio_backend *be, int fd, void *buf, size_t count, uint64_t offset);
+ssize_t sim_pwrite(struct vfio_backend *be, int fd, const void *buf, size_t count,
+		   uint64_t offset);
+int sim_mmap(struct vfio_backend *be, int fd, void *addr, size_t length, int prot, int flags,
+	     uint64_t offset, void **out);
+int sim_munmap(struct vfio_backend *be, void *addr, size_t length);
+int sim_device_reset(struct vfio_backend *be, int fd);
+int sim_device_feature(struct vfio_backend *be, int fd, struct vfio_device_feature *feature);
+int sim_hot_reset_info(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset_info *info);
+int sim_hot_reset(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset *reset);
+ssize_t sim_region_write(struct vfio_sim_device *d, unsigned int index, const void *buf,
+			 size_t count, uint64_t pos);
+
+/* ioeventfd.c */
+int sim_device_ioeventfd(struct vfio_backend *be, int fd, struct vfio_device_ioeventfd *ioev);
+size_t sim_ioeventfd_watches(struct vfio_sim_device *d, struct sim_watch *w, size_t max);
+void sim_ioeventfd_clear(struct vfio_sim *sim, struct vfio_sim_device *d);
+
+/* irq.c */
+int sim_device_get_irq_info(struct vfio_backend *be, int fd, struct vfio_irq_info *info);
+int sim_device_set_irqs(struct vfio_backend *be, int fd, struct vfio_irq_set *set);
+size_t sim_irq_watches(struct vfio_sim_device *d, struct sim_watch *w, size_t max);
+void sim_irq_reset_all(struct vfio_sim *sim, struct vfio_sim_device *d);
+
+/* kvm.c */
+int sim_kvm_set_attr(struct vfio_backend *be, int fd, const struct kvm_device_attr *attr);
+void sim_kvm_release(struct vfio_sim *sim, struct sim_kvm *k);
+
+static inline struct vfio_sim *sim_of(struct vfio_backend *be)
+{
+	return (struct vfio_sim *)be;
+}
+
+static inline bool sim_is_pci(const struct vfio_sim_device *d)
+{
+	return d->flags & VFIO_DEVICE_FLAGS_PCI;
+}
+
+/* The device behind a handle, or NULL; *err says why not. */
+static inline struct vfio_sim_device *sim_device_of(struct vfio_sim *sim, int fd, int *err)
+{
+	struct sim_file *f = sim_file_lookup(sim, fd);
+
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (f->type != SIM_FILE_DEVICE) {
+		*err = sim_wrong_handle(f);
+		return NULL;
+	}
+	return f->u.device;
+}
+
+/* As sim_device_of(), for an ioctl that reads @arg: NULL fails as copy_from_user. */
+static inline struct vfio_sim_device *sim_device_arg(struct vfio_sim *sim, int fd,
+						     const void *arg, int *err)
+{
+	struct vfio_sim_device *d = sim_device_of(sim, fd, err);
+
+	if (d && !arg) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	return d;
+}
+
+#endif /* LIBVFIO_BACKENDS_SIM_SIM_PRIVATE_H */
