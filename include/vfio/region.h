@@ -139,9 +139,9 @@ struct vfio_region_mapping;
  * (the gaps stay unmapped, so a stray access faults); without one, the whole
  * region is.
  *
- * Return: 0; -EINVAL for a region without MMAP or a @prot the flags forbid,
- * or a sparse area outside the region; -ENOENT for an absent region;
- * -ENOMEM; or the errno of mmap.
+ * Return: 0; -EINVAL for a region without MMAP, a @prot the flags forbid, or
+ * sparse areas that do not start on a page or overlap; -ENOENT for an absent
+ * region; -ENOMEM; or the errno of mmap.
  */
 int vfio_region_mmap(struct vfio_device *d, unsigned int index, int prot,
 		     struct vfio_region_mapping **out);
@@ -155,9 +155,12 @@ int vfio_region_mmap(struct vfio_device *d, unsigned int index, int prot,
 void *vfio_region_mapping_base(const struct vfio_region_mapping *m);
 
 /**
- * vfio_region_mapping_areas() - the mapped areas
+ * vfio_region_mapping_areas() - the mapped areas, by ascending offset
  * @m: the mapping
- * @areas: set to the array, owned by @m
+ * @areas: set to the array, owned by @m; may be NULL
+ *
+ * Empty sparse areas are left out.  An area whose size is not a page multiple
+ * is mapped to the end of its last page.
  *
  * Return: the number of areas (0 when a sparse capability lists none).
  */
