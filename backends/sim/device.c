@@ -297,8 +297,8 @@ static int mmap_check(const struct vfio_sim_device *d, size_t length, int prot, 
 	if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
 	r = &d->regions[index];
-	if (!r->present || r->ops || !(r->flags & VFIO_REGION_INFO_FLAG_MMAP))
-		return -EINVAL;
+	if (!r->present || !r->mem || !(r->flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return -EINVAL; /* a trapped region maps only when it has memory (mmio) */
 	if (sim_is_pci(d)) {
 		/* ROM, config and VGA are never mapped */
 		if (index >= VFIO_PCI_ROM_REGION_INDEX && index < VFIO_PCI_NUM_REGIONS)
@@ -362,10 +362,13 @@ int sim_device_reset(struct vfio_backend *be, int fd)
 	sim_lock(sim);
 	d = sim_device_of(sim, fd, &ret);
 	if (d) {
-		if (!(d->flags & VFIO_DEVICE_FLAGS_RESET))
+		if (!(d->flags & VFIO_DEVICE_FLAGS_RESET)) {
 			ret = -EINVAL; /* !reset_works; vfio-platform without a reset handler */
-		else
+		} else {
 			d->reset_count++;
+			if (d->model_ops && d->model_ops->reset)
+				d->model_ops->reset(d->model);
+		}
 	}
 	sim_unlock(sim);
 	return ret;

@@ -71,6 +71,8 @@ void sim_device_release(struct vfio_sim *sim, struct vfio_sim_device *d)
 	/* vfio_pci_core_close_device: interrupts off, triggers and ioeventfds dropped */
 	sim_irq_reset_all(sim, d);
 	sim_ioeventfd_clear(sim, d);
+	if (d->model_ops && d->model_ops->close)
+		d->model_ops->close(d->model);
 	/* the device stops using the container: vfio_group_unuse_container */
 	g->open_devices--;
 	sim_file_put(sim, g->file);
@@ -269,6 +271,9 @@ int sim_group_get_device_fd(struct vfio_backend *be, int fd, const char *name)
 	if (d->open_count++ == 0) {
 		g->open_devices++;
 		sim_file_get(g->file);
+		/* vfio_pci_core_enable: the device model sees the device enabled */
+		if (d->model_ops && d->model_ops->open)
+			d->model_ops->open(d->model);
 	}
 	ret = dfd;
 out:

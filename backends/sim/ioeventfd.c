@@ -3,7 +3,8 @@
  * VFIO_DEVICE_IOEVENTFD: a write of fixed data into a BAR each time an eventfd
  * is signalled (vfio_pci_ioctl_ioeventfd and vfio_pci_ioeventfd in
  * drivers/vfio/pci/vfio_pci_core.c and vfio_pci_rdwr.c).  The kernel watches
- * the eventfd; the sim looks at it whenever it is entered.
+ * the eventfd; the sim looks at it whenever it is entered, and from its
+ * watcher thread as soon as it is signalled.
  */
 
 #include <errno.h>
@@ -53,6 +54,7 @@ static void remove_entry(struct vfio_sim *sim, struct vfio_sim_device *d, struct
 	free(e);
 	d->nr_ioeventfds--;
 	sim->nvirqfds--;
+	sim->watch_gen++;
 }
 
 void sim_ioeventfd_clear(struct vfio_sim *sim, struct vfio_sim_device *d)
@@ -111,6 +113,7 @@ static int ioeventfd(struct vfio_sim *sim, struct vfio_sim_device *d,
 	d->ioeventfds = e;
 	d->nr_ioeventfds++;
 	sim->nvirqfds++;
+	sim->watch_gen++;
 	sim_service(sim); /* a signal already there counts, as vfio_virqfd_enable sees it */
 	return 0;
 }

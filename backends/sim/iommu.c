@@ -13,6 +13,13 @@
 
 #include "sim_private.h"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 #define SIM_PGSIZE SIM_PAGE_SIZE
 /* type1's migration cap: DIRTY_BITMAP_BYTES(INT_MAX pages) */
 #define SIM_DIRTY_BITMAP_SIZE_MAX (((0x7fffffffULL + 63) & ~63ULL) / 8)
@@ -279,6 +286,27 @@ static bool vaddr_mapped(uint64_t vaddr, uint64_t size)
 	return ok;
 }
 
+/*
+ * Pinning for write (a WRITE mapping) fails on memory the process may not write,
+ * and pinning for read on memory it may not read (PROT_NONE): the kernel's
+ * pin_user_pages(FOLL_WRITE) answers EFAULT.  MADV_POPULATE_WRITE/READ (Linux
+ * 5.14) fault the pages in as the pin does (allocating them, breaking COW) and
+ * fail where it would; on an older kernel the advice is unknown and nothing is
+ * checked.
+ */
+static bool vaddr_pinnable(uint64_t vaddr, uint64_t size, uint32_t prot)
+{
+	int advice = (prot & VFIO_DMA_MAP_FLAG_WRITE) ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+	void *p = (void *)(uintptr_t)vaddr;
+	int saved = errno;
+	bool ok = true;
+
+	if (!madvise(p, 0, advice)) /* an empty range: is the advice known? */
+		ok = !madvise(p, (size_t)size, advice);
+	errno = saved;
+	return ok;
+}
+
 static int do_map(struct vfio_sim *sim, struct sim_container *c,
 		  const struct vfio_iommu_type1_dma_map *map)
 {
@@ -309,7 +337,7 @@ static int do_map(struct vfio_sim *sim, struct sim_container *c,
 		return -ENOSPC;
 	if (!iova_valid(sim, iova, iova + size - 1))
 		return -EINVAL;
-	if (!vaddr_mapped(vaddr, size))
+	if (!vaddr_mapped(vaddr, size) || !vaddr_pinnable(vaddr, size, prot))
 		return -EFAULT;
 	dma = calloc(1, sizeof(*dma));
 	if (!dma)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Interrupts: GET_IRQ_INFO and SET_IRQS with the kernel's validation
- * (vfio_set_irqs_validate_and_prepare in drivers/vfio/vfio_main.c) and each
- * driver's action table: vfio-pci's (drivers/vfio/pci/vfio_pci_intrs.c) for PCI
- * devices, vfio-platform's (drivers/vfio/platform/vfio_platform_irq.c) for the
- * rest.  Triggers are the user's eventfds; the eventfds the kernel watches
- * (INTx resample, platform mask/unmask) are read whenever the sim is entered.
+ * Interrupts, the user's side: GET_IRQ_INFO and SET_IRQS with the kernel's
+ * validation (vfio_set_irqs_validate_and_prepare in drivers/vfio/vfio_main.c)
+ * and each driver's action table: vfio-pci's (drivers/vfio/pci/vfio_pci_intrs.c)
+ * for PCI devices, vfio-platform's (drivers/vfio/platform/vfio_platform_irq.c)
+ * for the rest.  Triggers are the user's eventfds; the eventfds the kernel
+ * watches (INTx resample, platform mask/unmask) are read whenever the sim is
+ * entered, and by the sim's watcher thread as soon as they are signalled.
+ * The vectors and lines themselves are in irq_line.c.
  */
 
 #include <errno.h>
@@ -25,15 +27,6 @@ struct irq_req {
 	uint32_t count;
 	const uint8_t *data;
 };
-
-static bool signal_vec(struct sim_vector *v)
-{
-	if (v->efd < 0)
-		return false;
-	eventfd_write(v->efd, 1);
-	v->fired++;
-	return true;
-}
 
 static int32_t data_fd(const struct irq_req *req, uint32_t i)
 {
@@ -56,6 +49,7 @@ static int virqfd_enable(struct vfio_sim *sim, int *slot, int fd)
 	}
 	*slot = efd;
 	sim->nvirqfds++;
+	sim->watch_gen++;
 	return 0;
 }
 
@@ -64,36 +58,7 @@ static void virqfd_disable(struct vfio_sim *sim, int *slot)
 	if (*slot >= 0) {
 		sim_close_fd(slot);
 		sim->nvirqfds--;
-	}
-}
-
-/* ---- INTx and the platform irqs: one vector, masking, pending ---- */
-
-/* The line fires: an automasked irq masks itself, then the eventfd is signalled. */
-static bool line_fire(struct sim_irq *q)
-{
-	struct sim_vector *v = &q->vec[0];
-
-	if (v->masked) {
-		v->pending = true;
-		return false;
-	}
-	if (q->flags & VFIO_IRQ_INFO_AUTOMASKED)
-		v->masked = true;
-	return signal_vec(v);
-}
-
-/* Unmask: a line still asserted fires again at once (and masks again). */
-static void line_unmask(struct sim_irq *q)
-{
-	struct sim_vector *v = &q->vec[0];
-
-	if (!v->masked)
-		return;
-	v->masked = false;
-	if (v->pending) {
-		v->pending = false;
-		line_fire(q);
+		sim->watch_gen++;
 	}
 }
 
@@ -126,7 +91,7 @@ static void fire_unmask(struct vfio_sim_device *d, void *arg)
 	struct sim_irq *q = arg;
 
 	if (!sim_is_pci(d) || q->active)
-		line_unmask(q);
+		sim_line_unmask(q);
 }
 
 static void fire_mask(struct vfio_sim_device *d, void *arg)
@@ -155,18 +120,13 @@ size_t sim_irq_watches(struct vfio_sim_device *d, struct sim_watch *w, size_t ma
 
 /* ---- vfio-pci ---- */
 
-static struct sim_irq *pci_irq(struct vfio_sim_device *d, unsigned int index)
-{
-	return index < d->num_irqs && d->irqs[index].present ? &d->irqs[index] : NULL;
-}
-
 /* irq_type: INTx, MSI or MSI-X in use, or none */
 static bool pci_irq_none(struct vfio_sim_device *d)
 {
 	unsigned int i;
 
 	for (i = VFIO_PCI_INTX_IRQ_INDEX; i <= VFIO_PCI_MSIX_IRQ_INDEX; i++)
-		if (pci_irq(d, i) && d->irqs[i].active)
+		if (sim_irq_of(d, i) && d->irqs[i].active)
 			return false;
 	return true;
 }
@@ -193,7 +153,7 @@ static int pci_intx_mask(struct vfio_sim_device *d, const struct irq_req *req, b
 		return 0;
 	}
 	if (unmask)
-		line_unmask(q);
+		sim_line_unmask(q);
 	else
 		q->vec[0].masked = true;
 	return 0;
@@ -211,25 +171,29 @@ static int pci_intx_trigger(struct vfio_sim_device *d, const struct irq_req *req
 	if (!(q->active || pci_irq_none(d)) || req->start || req->count != 1)
 		return -EINVAL;
 	if (data_type(req->flags) == VFIO_IRQ_SET_DATA_EVENTFD) {
+		bool enabling = !q->active;
+
 		if (data_fd(req, 0) >= 0) {
 			efd = sim_eventfd_get(data_fd(req, 0));
 			if (efd < 0)
 				return efd;
 		}
-		if (!q->active) { /* enable, unmasked, possibly without an eventfd */
+		if (enabling) { /* enable, unmasked, possibly without an eventfd */
 			q->active = true;
 			q->vec[0].masked = false;
 			q->vec[0].pending = false;
 		}
 		sim_close_fd(&q->vec[0].efd);
 		q->vec[0].efd = efd;
+		if (enabling)
+			sim_line_enabled(q);
 		return 0;
 	}
 	if (!q->active)
 		return -EINVAL;
 	/* loopback: signalled whatever the mask */
 	if (data_type(req->flags) == VFIO_IRQ_SET_DATA_NONE || req->data[0])
-		signal_vec(&q->vec[0]);
+		sim_signal_vec(&q->vec[0]);
 	return 0;
 }
 
@@ -291,7 +255,7 @@ static int pci_msi_trigger(struct vfio_sim_device *d, const struct irq_req *req)
 		return -EINVAL;
 	for (i = req->start; i < req->start + req->count; i++)
 		if (data_type(req->flags) == VFIO_IRQ_SET_DATA_NONE || req->data[i - req->start])
-			signal_vec(&q->vec[i]);
+			sim_signal_vec(&q->vec[i]);
 	return 0;
 }
 
@@ -310,7 +274,7 @@ static int pci_single_trigger(struct vfio_sim_device *d, const struct irq_req *r
 		if (v->efd < 0)
 			return -EINVAL;
 		if (req->count)
-			signal_vec(v);
+			sim_signal_vec(v);
 		else
 			sim_close_fd(&v->efd);
 		break;
@@ -318,7 +282,7 @@ static int pci_single_trigger(struct vfio_sim_device *d, const struct irq_req *r
 		if (!req->count)
 			return -EINVAL;
 		if (req->data[0])
-			signal_vec(v);
+			sim_signal_vec(v);
 		break;
 	default:
 		if (!req->count)
@@ -384,6 +348,7 @@ static int platform_set_trigger(struct sim_irq *q, int32_t fd)
 		return efd;
 	v->efd = efd;
 	q->active = true;
+	sim_line_enabled(q);
 	return 0;
 }
 
@@ -408,9 +373,9 @@ static int platform_set_irqs(struct vfio_sim_device *d, const struct irq_req *re
 			return platform_set_trigger(q, data_fd(req, 0));
 		if (none || req->data[0]) { /* loopback through the handler */
 			if (!(q->flags & VFIO_IRQ_INFO_AUTOMASKED))
-				signal_vec(&q->vec[0]);
+				sim_signal_vec(&q->vec[0]);
 			else if (!q->vec[0].masked)
-				line_fire(q);
+				sim_line_fire(q);
 		}
 		return 0;
 	}
@@ -428,7 +393,7 @@ static int platform_set_irqs(struct vfio_sim_device *d, const struct irq_req *re
 		if (action == VFIO_IRQ_SET_ACTION_MASK)
 			q->vec[0].masked = true;
 		else
-			line_unmask(q);
+			sim_line_unmask(q);
 	}
 	return 0;
 }
@@ -539,54 +504,6 @@ int sim_device_get_irq_info(struct vfio_backend *be, int fd, struct vfio_irq_inf
 	}
 	memcpy(info, &out, IRQ_INFO_MINSZ);
 out:
-	sim_unlock(sim);
-	return ret;
-}
-
-/* ---- the device side ---- */
-
-int vfio_sim_device_raise_irq(struct vfio_sim_device *d, unsigned int index, uint32_t vector)
-{
-	struct vfio_sim *sim = d->group->sim;
-	struct sim_irq *q;
-	int ret = 0;
-
-	sim_lock(sim);
-	q = pci_irq(d, index);
-	if (!q || vector >= q->count) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if (!q->active)
-		goto out; /* no handler: the interrupt is lost */
-	if (sim_is_pci(d) && index != VFIO_PCI_INTX_IRQ_INDEX)
-		ret = signal_vec(&q->vec[vector]); /* MSI, MSI-X, ERR, REQ: never masked */
-	else
-		ret = line_fire(q);
-out:
-	sim_unlock(sim);
-	return ret;
-}
-
-int vfio_sim_irq_state(struct vfio_sim_device *d, unsigned int index, uint32_t vector,
-		       struct vfio_sim_irq_state *out)
-{
-	struct vfio_sim *sim = d->group->sim;
-	struct sim_irq *q;
-	int ret = 0;
-
-	sim_lock(sim);
-	q = pci_irq(d, index);
-	if (!q || vector >= q->count || !out) {
-		ret = -EINVAL;
-	} else {
-		out->enabled = q->active;
-		out->has_eventfd = q->vec[vector].efd >= 0;
-		out->masked = q->vec[vector].masked;
-		out->pending = q->vec[vector].pending;
-		out->has_resample = q->unmask_fd >= 0;
-		out->fired = q->vec[vector].fired;
-	}
 	sim_unlock(sim);
 	return ret;
 }

@@ -25,6 +25,22 @@ static const struct vfio_iova_range sim_default_ranges[] = {
 	{ .start = 0xfef00000ULL, .end = (1ULL << 48) - 1 },
 };
 
+/* Every watched eventfd of the sim's devices, up to @cap. */
+static size_t sim_watches(struct vfio_sim *sim, struct sim_watch *w, size_t cap)
+{
+	struct vfio_sim_group *g;
+	struct vfio_sim_device *d;
+	size_t n = 0;
+
+	for (g = sim->groups; g; g = g->next) {
+		for (d = g->devices; d; d = d->next) {
+			n += sim_irq_watches(d, w + n, cap - n);
+			n += sim_ioeventfd_watches(d, w + n, cap - n);
+		}
+	}
+	return n;
+}
+
 /*
  * Eventfds the kernel would watch with a wait-queue callback are looked at
  * here: every watcher of a signalled eventfd fires (several may share one),
@@ -33,8 +49,6 @@ static const struct vfio_iova_range sim_default_ranges[] = {
 void sim_service(struct vfio_sim *sim)
 {
 	size_t cap = sim->nvirqfds, n = 0, i;
-	struct vfio_sim_group *g;
-	struct vfio_sim_device *d;
 	struct sim_watch *w;
 	struct pollfd *p;
 	int saved = errno;
@@ -45,12 +59,7 @@ void sim_service(struct vfio_sim *sim)
 	p = calloc(cap, sizeof(*p));
 	if (!w || !p)
 		goto out;
-	for (g = sim->groups; g; g = g->next) {
-		for (d = g->devices; d; d = d->next) {
-			n += sim_irq_watches(d, w + n, cap - n);
-			n += sim_ioeventfd_watches(d, w + n, cap - n);
-		}
-	}
+	n = sim_watches(sim, w, cap);
 	for (i = 0; i < n; i++) {
 		p[i].fd = w[i].fd;
 		p[i].events = POLLIN;
@@ -81,10 +90,120 @@ void sim_lock(struct vfio_sim *sim)
 		sim_service(sim);
 }
 
+static void watcher_kick(struct vfio_sim *sim);
+
 void sim_unlock(struct vfio_sim *sim)
 {
+	if (sim->depth == 1 && sim->watch_gen != sim->watcher.gen)
+		watcher_kick(sim); /* the watched eventfds changed */
 	sim->depth--;
 	pthread_mutex_unlock(&sim->lock);
+}
+
+/* ---- the watcher thread: the kernel's wait queues, as they fire ---- */
+
+/* The wake eventfd first, then every watched eventfd; 0 when out of memory. */
+static size_t watcher_fds(struct vfio_sim *sim, struct pollfd **p)
+{
+	size_t cap = sim->nvirqfds, n, i;
+	struct sim_watch *w = calloc(cap ? cap : 1, sizeof(*w));
+	struct pollfd *q = realloc(*p, (cap + 1) * sizeof(**p));
+
+	if (q)
+		*p = q;
+	if (!w || !q) {
+		free(w);
+		return 0;
+	}
+	n = sim_watches(sim, w, cap);
+	q[0] = (struct pollfd){ .fd = sim->watcher.wake, .events = POLLIN };
+	for (i = 0; i < n; i++)
+		q[i + 1] = (struct pollfd){ .fd = w[i].fd, .events = POLLIN };
+	free(w);
+	return n + 1;
+}
+
+static void *watcher_main(void *arg)
+{
+	struct vfio_sim *sim = arg;
+	struct pollfd *p = NULL, only;
+	eventfd_t v;
+	size_t n;
+
+	for (;;) {
+		sim_lock(sim); /* entering the sim serves what is signalled */
+		if (sim->watcher.stop) {
+			sim_unlock(sim);
+			break;
+		}
+		n = watcher_fds(sim, &p);
+		only = (struct pollfd){ .fd = sim->watcher.wake, .events = POLLIN };
+		sim_unlock(sim);
+		/* out of memory: wait on the wake eventfd a while, then try again */
+		if (n ? poll(p, (nfds_t)n, -1) < 0 : poll(&only, 1, 10) < 0)
+			continue;
+		if ((n ? p[0].revents : only.revents) & POLLIN)
+			eventfd_read(n ? p[0].fd : only.fd, &v);
+	}
+	free(p);
+	return NULL;
+}
+
+/* With the sim locked: tell the watcher the set changed, or start it. */
+static void watcher_kick(struct vfio_sim *sim)
+{
+	struct sim_watcher *w = &sim->watcher;
+	int saved = errno;
+
+	w->gen = sim->watch_gen;
+	if (w->running) {
+		eventfd_write(w->wake, 1);
+	} else if (!w->off && !w->stop && !w->failed && sim->nvirqfds) {
+		w->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (w->wake >= 0 && !pthread_create(&w->thread, NULL, watcher_main, sim)) {
+			w->running = true;
+		} else {
+			w->failed = true; /* entries still look at the eventfds */
+			sim_close_fd(&w->wake);
+		}
+	}
+	errno = saved;
+}
+
+/* Stop the watcher and wait for it; not from the watcher itself (a callback). */
+static void watcher_stop(struct vfio_sim *sim)
+{
+	struct sim_watcher *w = &sim->watcher;
+	pthread_t thread;
+	bool running;
+
+	sim_lock(sim);
+	running = w->running;
+	thread = w->thread;
+	if (running) {
+		w->stop = true;
+		eventfd_write(w->wake, 1);
+	}
+	sim_unlock(sim);
+	if (!running)
+		return;
+	pthread_join(thread, NULL);
+	sim_lock(sim);
+	w->running = false;
+	w->stop = false;
+	sim_close_fd(&w->wake);
+	sim_unlock(sim);
+}
+
+void vfio_sim_set_async_eventfds(struct vfio_sim *sim, bool on)
+{
+	sim_lock(sim);
+	sim->watcher.off = !on;
+	if (on)
+		watcher_kick(sim);
+	sim_unlock(sim);
+	if (!on)
+		watcher_stop(sim);
 }
 
 struct sim_file *sim_file_lookup(struct vfio_sim *sim, int fd)
@@ -300,6 +419,10 @@ static void sim_destroy(struct vfio_backend *be)
 	struct vfio_sim_group *g;
 	size_t i;
 
+	sim_lock(sim);
+	sim->watcher.off = true; /* for good */
+	sim_unlock(sim);
+	watcher_stop(sim);
 	/* Closing every handle releases every file, container and KVM device. */
 	for (i = 0; i < sim->nslots; i++)
 		if (sim->slots[i])
@@ -363,6 +486,7 @@ int vfio_sim_new(struct vfio_sim **out)
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return -ENOMEM;
+	sim->watcher.wake = -1;
 	sim->ranges = malloc(sizeof(sim_default_ranges));
 	if (!sim->ranges) {
 		free(sim);

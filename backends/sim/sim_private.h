@@ -116,6 +116,7 @@ struct sim_vector {
 	int efd; /* our own reference (a dup) to the trigger eventfd, or -1 */
 	bool masked;
 	bool pending;
+	bool level; /* a level-triggered line is asserted (device state) */
 	uint64_t fired;
 };
 
@@ -127,6 +128,7 @@ struct sim_irq {
 	uint32_t nvec; /* MSI/MSI-X vectors allocated at enable */
 	int unmask_fd; /* virqfd that unmasks (INTx resample), or -1 */
 	int mask_fd;   /* virqfd that masks (platform), or -1 */
+	bool level_triggered; /* the device drives it with vfio_sim_device_set_irq_level() */
 	struct sim_vector *vec;
 };
 
@@ -153,6 +155,8 @@ struct vfio_sim_device {
 	unsigned int nr_ioeventfds;
 	unsigned int open_count; /* device files open (vfio_device->open_count) */
 	unsigned int reset_count;
+	const struct vfio_sim_device_ops *model_ops; /* the device model's hooks, or NULL */
+	void *model;
 	struct vfio_sim_device *next;
 };
 
@@ -163,6 +167,21 @@ struct sim_kvm {
 	struct sim_kvm *next;
 };
 
+
+/*
+ * The thread that looks at the watched eventfds as soon as they are signalled,
+ * as the kernel's wait-queue callbacks do (sim.c).  Started when the first one
+ * is set up, told by its wake eventfd when the set changes or it must stop.
+ */
+struct sim_watcher {
+	pthread_t thread;
+	int wake;
+	bool running;
+	bool stop;
+	bool off;	  /* vfio_sim_set_async_eventfds(sim, false) */
+	bool failed;	  /* could not start: entries alone look at the eventfds */
+	unsigned int gen; /* the watch_gen the thread was told of */
+};
 
 struct vfio_sim {
 	struct vfio_backend be; /* first: the backend is the sim */
@@ -179,6 +198,8 @@ struct vfio_sim {
 	struct vfio_iova_range *ranges;
 	uint32_t nr_ranges;
 	unsigned int nvirqfds; /* eventfds the sim polls on entry */
+	unsigned int watch_gen; /* bumped whenever those eventfds change */
+	struct sim_watcher watcher;
 };
 
 /*
@@ -272,6 +293,13 @@ ssize_t sim_region_write(struct vfio_sim_device *d, unsigned int index, const vo
 int sim_device_ioeventfd(struct vfio_backend *be, int fd, struct vfio_device_ioeventfd *ioev);
 size_t sim_ioeventfd_watches(struct vfio_sim_device *d, struct sim_watch *w, size_t max);
 void sim_ioeventfd_clear(struct vfio_sim *sim, struct vfio_sim_device *d);
+
+/* irq_line.c: vectors and lines */
+bool sim_signal_vec(struct sim_vector *v);
+bool sim_line_fire(struct sim_irq *q);
+void sim_line_unmask(struct sim_irq *q);
+void sim_line_enabled(struct sim_irq *q);
+struct sim_irq *sim_irq_of(struct vfio_sim_device *d, unsigned int index);
 
 /* irq.c */
 int sim_device_get_irq_info(struct vfio_backend *be, int fd, struct vfio_irq_info *info);

@@ -77,6 +77,9 @@ void sim_device_free(struct vfio_sim_device *d)
 	unsigned int i;
 	uint32_t v;
 
+	/* the model first: it may still look at its regions' memory */
+	if (d->model_ops && d->model_ops->release)
+		d->model_ops->release(d->model);
 	for (i = 0; d->regions && i < d->num_regions; i++) {
 		struct sim_region *r = &d->regions[i];
 
@@ -182,15 +185,15 @@ static int region_map_memory(struct vfio_sim_device *d, unsigned int index, stru
 	return 0;
 }
 
-int vfio_sim_region_add(struct vfio_sim_device *d, unsigned int index, uint64_t size,
-			uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque)
+/* A region: memory-backed (no @ops), trapped, or both (@mem_too: trapped, mmap-able). */
+static int region_add(struct vfio_sim_device *d, unsigned int index, uint64_t size,
+		      uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque,
+		      bool mem_too)
 {
 	struct vfio_sim *sim = d->group->sim;
 	struct sim_region *r;
 	int ret = 0;
 
-	if (!size || size > SIM_REGION_MAX || (ops && (flags & VFIO_REGION_INFO_FLAG_MMAP)))
-		return -EINVAL;
 	sim_lock(sim);
 	if (index >= d->num_regions) {
 		ret = -EINVAL;
@@ -205,7 +208,7 @@ int vfio_sim_region_add(struct vfio_sim_device *d, unsigned int index, uint64_t 
 	r->flags = flags & ~VFIO_REGION_INFO_FLAG_CAPS;
 	r->ops = ops;
 	r->opaque = opaque;
-	if (!ops) {
+	if (!ops || mem_too) {
 		ret = region_map_memory(d, index, r);
 		if (ret)
 			goto out;
@@ -214,6 +217,22 @@ int vfio_sim_region_add(struct vfio_sim_device *d, unsigned int index, uint64_t 
 out:
 	sim_unlock(sim);
 	return ret;
+}
+
+int vfio_sim_region_add(struct vfio_sim_device *d, unsigned int index, uint64_t size,
+			uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque)
+{
+	if (!size || size > SIM_REGION_MAX || (ops && (flags & VFIO_REGION_INFO_FLAG_MMAP)))
+		return -EINVAL;
+	return region_add(d, index, size, flags, ops, opaque, false);
+}
+
+int vfio_sim_region_add_mmio(struct vfio_sim_device *d, unsigned int index, uint64_t size,
+			     uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque)
+{
+	if (!size || size > SIM_REGION_MAX || !ops)
+		return -EINVAL;
+	return region_add(d, index, size, flags, ops, opaque, true);
 }
 
 /* The region @index, present, with the sim locked; NULL (unlocked) if absent. */
@@ -321,7 +340,7 @@ void *vfio_sim_region_mem(struct vfio_sim_device *d, unsigned int index)
 
 	if (!r)
 		return NULL;
-	mem = r->ops ? NULL : r->mem;
+	mem = r->mem; /* NULL for a trapped region without memory */
 	sim_unlock(d->group->sim);
 	return mem;
 }
@@ -355,6 +374,25 @@ int vfio_sim_irq_add(struct vfio_sim_device *d, unsigned int index, uint32_t cou
 	}
 	sim_unlock(sim);
 	free(vec);
+	return ret;
+}
+
+int vfio_sim_device_set_ops(struct vfio_sim_device *d, const struct vfio_sim_device_ops *ops,
+			    void *opaque)
+{
+	struct vfio_sim *sim = d->group->sim;
+	int ret = 0;
+
+	if (!ops)
+		return -EINVAL;
+	sim_lock(sim);
+	if (d->model_ops) {
+		ret = -EEXIST;
+	} else {
+		d->model_ops = ops;
+		d->model = opaque;
+	}
+	sim_unlock(sim);
 	return ret;
 }
 

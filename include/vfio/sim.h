@@ -412,6 +412,100 @@ int vfio_sim_kvm_device_new(struct vfio_sim *sim, int *fd);
  */
 int vfio_sim_kvm_has_group(struct vfio_sim *sim, int kvm_fd, unsigned int id);
 
+/**
+ * vfio_sim_region_add_mmio() - add a trapped region that the user may also mmap
+ * @d: the device
+ * @index: the region index, below the device's num_regions
+ * @size: bytes
+ * @flags: VFIO_REGION_INFO_FLAG_* (READ, WRITE, MMAP)
+ * @ops: the region's model, as for vfio_sim_region_add(); not NULL
+ * @opaque: passed to @ops
+ *
+ * For a BAR of registers that vfio-pci lets the user both pread/pwrite and
+ * mmap.  pread and pwrite reach @ops, split as for any trapped region.  mmap
+ * maps the region's memory in the device's memfd (zeroed at first), which
+ * vfio_sim_region_mem() gives the model so that it can show its registers
+ * there.  Loads and stores through a mapping are not trapped (nothing in the
+ * process can trap them without signal handlers): a load returns what the
+ * memory holds, and the model sees a store only when it looks at the memory,
+ * e.g. on its next trapped access.
+ *
+ * Return: 0; -EINVAL for a bad index, size 0, a size above 1 TiB or NULL @ops;
+ * -EEXIST for an index already added; -ENOMEM.
+ */
+int vfio_sim_region_add_mmio(struct vfio_sim_device *d, unsigned int index, uint64_t size,
+			     uint32_t flags, const struct vfio_sim_region_ops *ops, void *opaque);
+
+/**
+ * vfio_sim_device_set_irq_level() - the device drives a level-triggered line
+ * @d: the device
+ * @index: the irq index: INTx on a PCI device, any index on a platform device
+ * @vector: the vector (0)
+ * @asserted: the line's new level
+ *
+ * The first call makes the line level-triggered for good, as a device that
+ * uses pci_set_irq() in QEMU; vfio_sim_device_raise_irq() stays an edge.
+ * Asserting a low line fires as vfio_sim_device_raise_irq() does: the eventfd
+ * is signalled when the index is enabled and the line unmasked, and an
+ * AUTOMASKED index masks itself.  While the line stays asserted, every unmask
+ * (user, resample eventfd) fires it again, as vfio-pci finds the line still
+ * high (pci_check_and_unmask_intx), and so does enabling the index.  Lowering
+ * it drops what was pending.  Asserting a line already high, or lowering a
+ * low one, does nothing.  May be called from a region callback.
+ *
+ * Return: 1 when the eventfd was signalled, 0 when not; -EINVAL for a bad
+ * index or vector, or for an MSI, MSI-X, ERR or REQ index.
+ */
+int vfio_sim_device_set_irq_level(struct vfio_sim_device *d, unsigned int index,
+				  uint32_t vector, bool asserted);
+
+/**
+ * struct vfio_sim_device_ops - a device model's part in its device's life
+ * @open: the first device file was opened (vfio-pci enables the device)
+ * @close: the last device file was closed, after the sim disabled the
+ *	device's interrupts (vfio-pci disables the device)
+ * @reset: VFIO_DEVICE_RESET reached the device (it has VFIO_DEVICE_FLAGS_RESET)
+ * @release: the sim frees the device (vfio_backend_destroy()): free @opaque
+ *
+ * Each may be NULL.  They are called with the sim's lock held, as region
+ * callbacks are, and may use the device-side functions.
+ */
+struct vfio_sim_device_ops {
+	void (*open)(void *opaque);
+	void (*close)(void *opaque);
+	void (*reset)(void *opaque);
+	void (*release)(void *opaque);
+};
+
+/**
+ * vfio_sim_device_set_ops() - attach a device model to a device
+ * @d: the device
+ * @ops: the model's hooks; must outlive the device
+ * @opaque: passed to @ops; the sim hands it to @ops->release when it frees the
+ *	device, and never frees it itself
+ *
+ * Return: 0; -EINVAL for NULL @ops; -EEXIST when the device has a model already.
+ */
+int vfio_sim_device_set_ops(struct vfio_sim_device *d, const struct vfio_sim_device_ops *ops,
+			    void *opaque);
+
+/**
+ * vfio_sim_set_async_eventfds() - act on watched eventfds as soon as they fire
+ * @sim: the sim
+ * @on: true (the default) or false
+ *
+ * The kernel acts on a signalled INTx unmask (resample) eventfd, platform mask
+ * or unmask eventfd and ioeventfd at once, from its wait queues.  With @on the
+ * sim does the same from a thread of its own, started when the first such
+ * eventfd is set up and ended by vfio_backend_destroy(), so that a signal the
+ * user sends acts without any call into the sim.  Either way, they are also
+ * looked at whenever the sim is entered (any op or sim function).  Not to be
+ * called from a region or device callback.
+ *
+ * Return: nothing.
+ */
+void vfio_sim_set_async_eventfds(struct vfio_sim *sim, bool on);
+
 #ifdef __cplusplus
 }
 #endif

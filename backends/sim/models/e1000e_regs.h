@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef LIBVFIO_BACKENDS_SIM_MODELS_E1000E_REGS_H
+#define LIBVFIO_BACKENDS_SIM_MODELS_E1000E_REGS_H
+
+/*
+ * The e1000e (82574L) registers and bits the sim's model uses, as QEMU's
+ * hw/net/e1000_regs.h and e1000e_core.c name them.
+ */
+
+/* registers (byte offsets in BAR0) */
+#define R_CTRL 0x00000
+#define R_STATUS 0x00008
+#define R_EECD 0x00010
+#define R_CTRL_EXT 0x00018
+#define R_ICR 0x000c0
+#define R_ICS 0x000c8
+#define R_IMS 0x000d0
+#define R_IMC 0x000d8
+#define R_EIAC 0x000dc
+#define R_IAM 0x000e0
+#define R_IVAR 0x000e4
+#define R_TIPG 0x00410
+#define R_LEDCTL 0x00e00
+#define R_PBA 0x01000
+#define R_RXDCTL 0x02828
+#define R_RAL0 0x05400
+#define R_RAH0 0x05404
+#define R_SWSM 0x05b50
+#define R_PBACLR 0x05b68
+
+#define CTRL_FD 0x00000001u
+#define CTRL_GIO_MASTER_DISABLE 0x00000004u
+#define CTRL_SLU 0x00000040u
+#define CTRL_SPD_SEL 0x00000300u
+#define CTRL_SPD_100 0x00000100u
+#define CTRL_SPD_1000 0x00000200u
+#define CTRL_FRCSPD 0x00000800u
+#define CTRL_FRCDPX 0x00001000u
+#define CTRL_SWDPIN0 0x00040000u
+#define CTRL_SWDPIN2 0x00100000u
+#define CTRL_RST 0x04000000u
+#define CTRL_PHY_RST 0x80000000u
+#define STATUS_FD 0x00000001u
+#define STATUS_LU 0x00000002u
+#define STATUS_SPEED_100 0x00000040u
+#define STATUS_SPEED_1000 0x00000080u
+#define STATUS_ASDV_1000 0x00000200u
+#define STATUS_PHYRA 0x00000400u
+#define STATUS_GIO_MASTER_ENABLE 0x00080000u
+#define CTRL_EXT_ASDCHK 0x00001000u
+#define CTRL_EXT_EE_RST 0x00002000u
+#define CTRL_EXT_SPD_BYPS 0x00008000u
+#define CTRL_EXT_EIAME 0x01000000u
+#define CTRL_EXT_IAME 0x08000000u
+#define CTRL_EXT_PBA_CLR 0x80000000u
+#define ICR_RXQ0 0x00100000u
+#define ICR_RXQ1 0x00200000u
+#define ICR_TXQ0 0x00400000u
+#define ICR_TXQ1 0x00800000u
+#define ICR_OTHER 0x01000000u
+#define ICR_ASSERTED 0x80000000u
+#define ICR_OTHER_CAUSES 0x00070244u /* LSC, RXO, MDAC, SRPD, ACK, MNG */
+#define IMS_VALID 0x01f782d7u
+#define IMS_EXT (ICR_RXQ0 | ICR_RXQ1 | ICR_TXQ0 | ICR_TXQ1 | ICR_OTHER)
+#define PBACLR_VALID 0x1fu /* a bit a vector */
+
+#endif /* LIBVFIO_BACKENDS_SIM_MODELS_E1000E_REGS_H */
