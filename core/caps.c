@@ -123,13 +123,36 @@ static int parse_one(const uint8_t *cap, uint16_t id, uint64_t off, uint64_t roo
 	return 0;
 }
 
+/* Check the header at @off and find the room its body has: 0, or -EPROTO. */
+static int check_header(const uint8_t *p, size_t len, uint64_t off,
+			const struct vfio_region_desc *desc, struct vfio_info_cap_header *hdr,
+			uint64_t *room)
+{
+	uint64_t end;
+
+	if (off < sizeof(struct vfio_region_info))
+		return bad(desc, "overlaps the region info struct", off);
+	if (off > len || len - off < sizeof(*hdr))
+		return bad(desc, "lies outside the buffer", off);
+	memcpy(hdr, p + off, sizeof(*hdr));
+	if (hdr->next && hdr->next <= off)
+		return bad(desc, "points back (a loop)", off);
+	if (hdr->next && hdr->next < off + sizeof(*hdr))
+		return bad(desc, "overlaps the next one", off);
+	end = hdr->next ? hdr->next : len;
+	if (end > len)
+		end = len; /* the next header's own check reports it */
+	*room = end - off;
+	return 0;
+}
+
 int vfio_caps_parse_region(const void *buf, size_t len, struct vfio_region_desc *desc,
 			   struct vfio_sparse_area **sparse)
 {
 	const uint8_t *p = buf;
 	struct vfio_region_info info;
 	uint64_t off;
-	int ret;
+	int ret = 0;
 
 	*sparse = NULL;
 	if (len < sizeof(info))
@@ -138,31 +161,21 @@ int vfio_caps_parse_region(const void *buf, size_t len, struct vfio_region_desc 
 	memcpy(&info, p, sizeof(info));
 	if (!(info.flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return 0;
-	for (off = info.cap_offset; off; ) {
+	for (off = info.cap_offset; off && !ret;) {
 		struct vfio_info_cap_header hdr;
-		uint64_t end;
+		uint64_t room;
 
-		if (off < sizeof(info))
-			return bad(desc, "overlaps the region info struct", off);
-		if (off > len || len - off < sizeof(hdr))
-			return bad(desc, "lies outside the buffer", off);
-		memcpy(&hdr, p + off, sizeof(hdr));
-		if (hdr.next && hdr.next <= off)
-			return bad(desc, "points back (a loop)", off);
-		if (hdr.next && hdr.next < off + sizeof(hdr))
-			return bad(desc, "overlaps the next one", off);
-		end = hdr.next ? hdr.next : len;
-		if (end > len)
-			end = len; /* the next header's own check reports it */
-		ret = parse_one(p + off, hdr.id, off, end - off, desc, sparse);
-		if (ret) {
-			free(*sparse);
-			*sparse = NULL;
-			desc->sparse = NULL;
-			desc->nr_sparse = 0;
-			return ret;
-		}
+		ret = check_header(p, len, off, desc, &hdr, &room);
+		if (!ret)
+			ret = parse_one(p + off, hdr.id, off, room, desc, sparse);
 		off = hdr.next;
 	}
-	return 0;
+	if (ret) {
+		/* a chain that fails anywhere leaves nothing behind, whatever came before */
+		free(*sparse);
+		*sparse = NULL;
+		desc->sparse = NULL;
+		desc->nr_sparse = 0;
+	}
+	return ret;
 }

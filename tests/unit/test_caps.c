@@ -305,6 +305,22 @@ static void duplicate_cap(void **state)
 	expect_bad(&c, "repeats a capability");
 }
 
+/* Found by fuzz_region_caps: a good sparse capability, then a chain that breaks. */
+static void failure_after_sparse_frees_it(void **state)
+{
+	struct chain c;
+	uint8_t *a;
+
+	(void)state;
+	begin(&c, 0x10000);
+	a = add(&c, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 32, NULL);
+	put32(a + 8, 1);
+	put64(a + 24, 0x1000);
+	set_next(a, 0x20000); /* past the buffer */
+	expect_bad(&c, "outside the buffer");
+	assert_int_equal(c.desc.nr_sparse, 0);
+}
+
 static void buffer_shorter_than_struct(void **state)
 {
 	struct chain c;
@@ -346,6 +362,7 @@ int main(void)
 		cmocka_unit_test(sparse_count_too_large),
 		cmocka_unit_test(sparse_area_outside_region),
 		cmocka_unit_test(duplicate_cap),
+		cmocka_unit_test(failure_after_sparse_frees_it),
 		cmocka_unit_test(buffer_shorter_than_struct),
 		cmocka_unit_test(caps_flag_with_zero_offset),
 	};
