@@ -162,12 +162,14 @@ int vfio_caps_parse_region(const void *buf, size_t len, struct vfio_region_desc 
 	if (!(info.flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return 0;
 	for (off = info.cap_offset; off && !ret;) {
-		struct vfio_info_cap_header hdr;
-		uint64_t room;
+		/* zeroed: a header that fails its check is never read, and ends the walk */
+		struct vfio_info_cap_header hdr = { 0 };
+		uint64_t room = 0;
 
 		ret = check_header(p, len, off, desc, &hdr, &room);
-		if (!ret)
-			ret = parse_one(p + off, hdr.id, off, room, desc, sparse);
+		if (ret)
+			break;
+		ret = parse_one(p + off, hdr.id, off, room, desc, sparse);
 		off = hdr.next;
 	}
 	if (ret) {
