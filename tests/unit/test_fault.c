@@ -2,7 +2,8 @@
 /*
  * The fault-injection wrapper over a hand-written counting backend: every op is
  * counted and forwarded, rules fail the chosen call without reaching the inner
- * backend, and the wrapper never frees what it wraps.
+ * backend, and the wrapper never frees what it wraps.  Filters have their own
+ * file, test_fault_filter.c.
  */
 
 #include <errno.h>
