@@ -54,6 +54,32 @@ int vfio_sim_edu_add(struct vfio_sim_group *g, const char *bdf, bool resettable,
  */
 int vfio_sim_e1000e_add(struct vfio_sim_group *g, const char *bdf, struct vfio_sim_device **out);
 
+/**
+ * vfio_sim_qdev_add() - add the queue device, a made-up DMA engine (1234:7e57)
+ * @g: the group
+ * @bdf: its PCI address
+ * @nr_queues: descriptor queues, 1..16; the device has as many MSI-X vectors
+ * @out: the device; may be NULL
+ *
+ * A miniature of a NIC or NVMe controller, for examples and tests of
+ * userspace drivers; no real device has these ids.  PCI Express config space
+ * (4 KiB) with an MSI-X capability; BAR0 (64-bit, 4 KiB, trapped) holds the
+ * controller registers (id, version, queue count, enable, ready) and per
+ * queue a ring base IOVA, a size, an MSI-X vector, a doorbell (tail), the
+ * device's head and an error status; BAR2 (4 KiB, mmap-able, MSIX_MAPPABLE)
+ * holds the MSI-X table (0) and PBA (0x800).  On a doorbell the device runs
+ * the 32-byte descriptors between head and tail (copy, fill, nop) through the
+ * sim's IOMMU, writes each one's completion status back, advances head and
+ * raises the queue's vector, all before the doorbell write returns; an IOMMU
+ * fault becomes a status, never a crash.  docs/testing-with-the-sim.md has
+ * the register map.  Resettable (VFIO_DEVICE_FLAGS_RESET).
+ *
+ * Return: 0; -EINVAL for @nr_queues out of range; or the errno of the sim
+ * call that failed.
+ */
+int vfio_sim_qdev_add(struct vfio_sim_group *g, const char *bdf, unsigned int nr_queues,
+		      struct vfio_sim_device **out);
+
 #ifdef __cplusplus
 }
 #endif
