@@ -6,7 +6,9 @@
 #    target, which builds everything, then runs this file as a script;
 #  - run as a script (cmake -P): zero the counters, run ctest, capture, report
 #    core/ and the whole library, write HTML to coverage/html, and fail when
-#    core/ line coverage is below VFIO_COVERAGE_MIN percent.
+#    core/ is below VFIO_COVERAGE_LINE_MIN percent of lines (100) or
+#    VFIO_COVERAGE_BRANCH_MIN percent of branches (95).  The fail-Nth sweep
+#    (tests/failnth), which ctest runs, is what reaches the ENOMEM paths.
 
 if(NOT CMAKE_SCRIPT_MODE_FILE)
 	if(NOT VFIO_COVERAGE)
@@ -14,7 +16,10 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
 	endif()
 	find_program(LCOV_EXECUTABLE lcov REQUIRED)
 	find_program(GENHTML_EXECUTABLE genhtml REQUIRED)
-	set(VFIO_COVERAGE_MIN 90 CACHE STRING "Minimum line coverage of core/, a whole percent")
+	# New names: a build tree that cached the old line minimum (VFIO_COVERAGE_MIN, 90)
+	# gets the raised gate all the same.
+	set(VFIO_COVERAGE_LINE_MIN 100 CACHE STRING "Minimum line coverage of core/, percent")
+	set(VFIO_COVERAGE_BRANCH_MIN 95 CACHE STRING "Minimum branch coverage of core/, percent")
 
 	add_custom_target(coverage
 		COMMAND ${CMAKE_COMMAND}
@@ -23,7 +28,8 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
 			-DCTEST=${CMAKE_CTEST_COMMAND}
 			-DSOURCE_DIR=${PROJECT_SOURCE_DIR}
 			-DBINARY_DIR=${PROJECT_BINARY_DIR}
-			-DMIN=${VFIO_COVERAGE_MIN}
+			-DLINE_MIN=${VFIO_COVERAGE_LINE_MIN}
+			-DBRANCH_MIN=${VFIO_COVERAGE_BRANCH_MIN}
 			-P ${CMAKE_CURRENT_LIST_FILE}
 		WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
 		USES_TERMINAL
@@ -106,12 +112,16 @@ message("${summary}")
 if(NOT rv EQUAL 0)
 	message(FATAL_ERROR "coverage: lcov --summary failed (${rv})")
 endif()
-if(NOT summary MATCHES "lines\\.+: ([0-9]+(\\.[0-9]+)?)%")
-	message(FATAL_ERROR "coverage: no line coverage in lcov's summary of core/")
-endif()
-set(pct ${CMAKE_MATCH_1})
 # lcov prints one decimal; a version comparison orders "89.9" < "90" < "90.1".
-if(pct VERSION_LESS MIN)
-	message(FATAL_ERROR "coverage: core/ line coverage ${pct}% is below ${MIN}%")
-endif()
-message("coverage: core/ line coverage ${pct}% (minimum ${MIN}%)")
+function(gate what min)
+	if(NOT summary MATCHES "${what}\\.+: ([0-9]+(\\.[0-9]+)?)%")
+		message(FATAL_ERROR "coverage: no ${what} coverage in lcov's summary of core/")
+	endif()
+	set(pct ${CMAKE_MATCH_1})
+	if(pct VERSION_LESS min)
+		message(FATAL_ERROR "coverage: core/ ${what} coverage ${pct}% is below ${min}%")
+	endif()
+	message("coverage: core/ ${what} coverage ${pct}% (minimum ${min}%)")
+endfunction()
+gate(lines ${LINE_MIN})
+gate(branches ${BRANCH_MIN})

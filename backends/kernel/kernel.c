@@ -27,6 +27,7 @@
 #include <vfio/kernel.h>
 
 #include "kernel_sys.h"
+#include "private.h" /* vfio_fail: the message beside the errno */
 
 /*
  * The uAPI structures passed to the kernel, as in the 6.1 headers the library is
@@ -301,10 +302,11 @@ int vfio_kernel_backend_new_sys(const struct vfio_kernel_sys *sys, struct vfio_b
 
 	if (!sys || !out || !sys->open || !sys->close || !sys->ioctl || !sys->pread ||
 	    !sys->pwrite || !sys->mmap || !sys->munmap || !sys->readlink)
-		return -EINVAL;
+		return vfio_fail(-EINVAL, "vfio_kernel_backend_new: no place for the backend, or "
+				 "a syscall missing");
 	kb = calloc(1, sizeof(*kb));
 	if (!kb)
-		return -ENOMEM;
+		return vfio_fail(-ENOMEM, "vfio_kernel_backend_new");
 	kb->base.ops = &kernel_ops;
 	kb->sys = *sys;
 	*out = &kb->base;
