@@ -75,7 +75,7 @@ static void trace_record(struct trace_backend *tb, const struct trace_call *c, c
 		struct trace_backend *tb = (struct trace_backend *)be;     \
 		struct vfio_backend *in = tb->inner;                       \
 		struct trace_call c = { .op = OP, .fd = FD, __VA_ARGS__ }; \
-		char text[VFIO_TRACE_TEXT_MAX];                            \
+		char text[VFIO_TRACE_TEXT_MAX] = "";                       \
 		struct trace_text t = { .s = text, .size = sizeof(text) }; \
 		ret_t ret;                                                 \
 	                                                                   \

@@ -157,6 +157,7 @@ static void region_answers_no_sim_gives(void **state)
 	struct vfio_device *d;
 	struct t_hook h;
 	uint32_t v;
+	int rc;
 
 	/* at the top of the device file: offset + the region's own offset wraps */
 	struct region_edit top = { .index = 0, .set_offset = true, .offset = UINT64_MAX - 0xfff };
@@ -173,7 +174,11 @@ static void region_answers_no_sim_gives(void **state)
 	huge.size = 1ull << 62;
 	close_edited(d, c);
 	d = open_edited(f, &h, &c, &huge);
-	assert_err(vfio_region_mmap(d, 0, PROT_READ, &m), ENOMEM);
+	/* Linux says ENOMEM; valgrind's own mmap says EINVAL: either way, the errno of mmap */
+	vfio_clear_error();
+	rc = vfio_region_mmap(d, 0, PROT_READ, &m);
+	if (rc != -ENOMEM && rc != -EINVAL)
+		fail_msg("huge reservation: %d (%s)", rc, vfio_last_error());
 	assert_msg_has("reserving 0x4000000000000000 bytes");
 	close_edited(d, c);
 
