@@ -47,6 +47,10 @@ static int set_irqs(struct vfio_device *d, unsigned int index, uint32_t flags, u
 		    uint32_t count, const int32_t *fds, uint32_t need)
 {
 	const struct vfio_irq_desc *irq;
+	union {
+		struct vfio_irq_set set;
+		uint8_t bytes[sizeof(struct vfio_irq_set) + 32 * sizeof(int32_t)];
+	} small;
 	struct vfio_irq_set *set;
 	size_t data = (flags & VFIO_IRQ_SET_DATA_EVENTFD) ? (size_t)count * sizeof(int32_t) : 0;
 	int ret = vfio_irq_get(d, index, &irq);
@@ -64,7 +68,8 @@ static int set_irqs(struct vfio_device *d, unsigned int index, uint32_t flags, u
 	if (data && !fds)
 		return vfio_fail(-EINVAL, "VFIO_DEVICE_SET_IRQS %s %s irq %u: no eventfds",
 				 action_name(flags), d->name, index);
-	set = calloc(1, sizeof(*set) + data);
+	/* the common requests (a few vectors) need no allocation */
+	set = sizeof(*set) + data <= sizeof(small) ? &small.set : calloc(1, sizeof(*set) + data);
 	if (!set)
 		return vfio_fail(-ENOMEM, "VFIO_DEVICE_SET_IRQS %s %s irq %u", action_name(flags),
 				 d->name, index);
@@ -78,7 +83,8 @@ static int set_irqs(struct vfio_device *d, unsigned int index, uint32_t flags, u
 	if (data)
 		memcpy(set->data, fds, data);
 	ret = BE_CALL(d->be, device_set_irqs, d->fd, set);
-	free(set);
+	if (set != &small.set)
+		free(set);
 	if (ret < 0)
 		return vfio_fail(ret, "VFIO_DEVICE_SET_IRQS %s %s irq %u vectors [%u, +%u)",
 				 action_name(flags), d->name, index, start, count);
