@@ -16,8 +16,6 @@
 #define INFO_MINSZ (offsetof(struct vfio_device_info, num_irqs) + sizeof(uint32_t))
 #define REGION_MINSZ (offsetof(struct vfio_region_info, offset) + sizeof(uint64_t))
 #define FEATURE_MINSZ (offsetof(struct vfio_device_feature, flags) + sizeof(uint32_t))
-#define HOT_RESET_INFO_MINSZ (offsetof(struct vfio_pci_hot_reset_info, count) + sizeof(uint32_t))
-#define HOT_RESET_MINSZ (offsetof(struct vfio_pci_hot_reset, count) + sizeof(uint32_t))
 
 #ifndef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
 #define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
@@ -450,48 +448,6 @@ int sim_device_feature(struct vfio_backend *be, int fd, struct vfio_device_featu
 		break;
 	}
 out:
-	sim_unlock(sim);
-	return ret;
-}
-
-int sim_hot_reset_info(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset_info *info)
-{
-	struct vfio_sim *sim = sim_of(be);
-	struct vfio_sim_device *d;
-	int ret = 0;
-
-	sim_lock(sim);
-	d = sim_device_arg(sim, fd, info, &ret);
-	if (d) {
-		if (!sim_is_pci(d))
-			ret = -ENOTTY;
-		else if (info->argsz < HOT_RESET_INFO_MINSZ)
-			ret = -EINVAL;
-		else
-			ret = -ENODEV; /* no slot or bus reset on the sim's root bus */
-	}
-	sim_unlock(sim);
-	return ret;
-}
-
-int sim_hot_reset(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset *reset)
-{
-	struct vfio_sim *sim = sim_of(be);
-	struct vfio_sim_device *d;
-	int ret = 0;
-
-	sim_lock(sim);
-	d = sim_device_arg(sim, fd, reset, &ret);
-	if (d) {
-		if (!sim_is_pci(d))
-			ret = -ENOTTY;
-		else if (reset->argsz < HOT_RESET_MINSZ || reset->flags)
-			ret = -EINVAL;
-		else if (!reset->count) /* an empty group list is for cdev-opened devices */
-			ret = -EINVAL;
-		else
-			ret = -ENODEV;
-	}
 	sim_unlock(sim);
 	return ret;
 }

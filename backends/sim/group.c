@@ -41,7 +41,7 @@ int sim_group_open(struct vfio_sim *sim, unsigned int id)
 	return fd;
 }
 
-static void group_detach(struct vfio_sim_group *g)
+void sim_group_detach(struct vfio_sim_group *g)
 {
 	struct sim_container *c = g->container;
 
@@ -57,7 +57,7 @@ void sim_group_release(struct vfio_sim *sim, struct vfio_sim_group *g)
 {
 	(void)sim;
 	if (g->container)
-		group_detach(g);
+		sim_group_detach(g);
 	g->file = NULL;
 }
 
@@ -76,6 +76,9 @@ void sim_device_release(struct vfio_sim *sim, struct vfio_sim_device *d)
 	/* the device stops using the container: vfio_group_unuse_container */
 	g->open_devices--;
 	sim_file_put(sim, g->file);
+	/* the last file of a device the host asked for: vfio_unregister_group_dev goes on */
+	if (d->state == VFIO_SIM_DEVICE_REQUESTED)
+		sim_device_remove(sim, d);
 }
 
 static struct vfio_sim_group *group_get(struct vfio_sim *sim, int fd, int *err)
@@ -111,6 +114,10 @@ int sim_group_get_status(struct vfio_backend *be, int fd, struct vfio_group_stat
 		ret = -EINVAL;
 		goto out;
 	}
+	if (g->removed) { /* its IOMMU group went with its last device */
+		ret = -ENODEV;
+		goto out;
+	}
 	out.flags = 0;
 	if (g->container)
 		out.flags = VFIO_GROUP_FLAGS_CONTAINER_SET | VFIO_GROUP_FLAGS_VIABLE;
@@ -141,6 +148,10 @@ int sim_group_set_container(struct vfio_backend *be, int fd, int container)
 	}
 	if (g->container) {
 		ret = -EINVAL;
+		goto out;
+	}
+	if (g->removed) {
+		ret = -ENODEV;
 		goto out;
 	}
 	if (!cf || cf->type != SIM_FILE_CONTAINER) {
@@ -175,7 +186,7 @@ int sim_group_unset_container(struct vfio_backend *be, int fd)
 	else if (g->open_devices) /* container_users != 1 */
 		ret = -EBUSY;
 	else
-		group_detach(g);
+		sim_group_detach(g);
 out:
 	sim_unlock(sim);
 	return ret;
@@ -239,8 +250,11 @@ int sim_group_get_device_fd(struct vfio_backend *be, int fd, const char *name)
 	}
 	ret = -ENODEV;
 	for (it = g->devices; it; it = it->next) {
-		int m = name_match(it, name);
+		int m;
 
+		if (it->state != VFIO_SIM_DEVICE_PRESENT)
+			continue; /* being removed: no longer on the group's list */
+		m = name_match(it, name);
 		if (m < 0) {
 			ret = m;
 			break;

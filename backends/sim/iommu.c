@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "sim_private.h"
@@ -60,6 +61,7 @@ int sim_container_open(struct vfio_sim *sim)
 void sim_container_release_iommu(struct sim_container *c)
 {
 	dma_tree_clear(&c->dma);
+	sim_locked_release(c); /* vfio_iommu_unmap_unpin_all: the pins go */
 	c->iommu_set = false;
 	c->v2 = false;
 	c->dma_avail = 0;
@@ -314,6 +316,7 @@ static int do_map(struct vfio_sim *sim, struct sim_container *c,
 	uint32_t prot = map->flags & (VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
 	uint64_t iova = map->iova, vaddr = map->vaddr, size = map->size;
 	struct sim_dma *dma;
+	int ret;
 
 	if ((prot && set_vaddr) || (!prot && !set_vaddr))
 		return -EINVAL;
@@ -337,16 +340,26 @@ static int do_map(struct vfio_sim *sim, struct sim_container *c,
 		return -ENOSPC;
 	if (!iova_valid(sim, iova, iova + size - 1))
 		return -EINVAL;
-	if (!vaddr_mapped(vaddr, size) || !vaddr_pinnable(vaddr, size, prot))
+	/*
+	 * Memory that live mappings pinned (for write, for a WRITE mapping) is
+	 * not asked about again: the syscalls cost a microsecond a map.  What
+	 * that takes on trust is in dma_tree.c.
+	 */
+	if (!dma_tree_pinned(&c->dma, vaddr, size, prot) &&
+	    (!vaddr_mapped(vaddr, size) || !vaddr_pinnable(vaddr, size, prot)))
 		return -EFAULT;
-	dma = calloc(1, sizeof(*dma));
-	if (!dma)
-		return -ENOMEM;
-	dma->iova = iova;
-	dma->size = size;
-	dma->vaddr = vaddr;
-	dma->prot = prot;
-	dma_tree_insert(&c->dma, dma);
+	ret = sim_locked_charge(c, size); /* RLIMIT_MEMLOCK: ENOMEM (limits.c) */
+	if (ret)
+		return ret;
+	ret = dma_tree_insert(&c->dma, &(struct sim_dma){ .iova = iova,
+							   .size = size,
+							   .vaddr = vaddr,
+							   .prot = prot,
+							   .pinned = true });
+	if (ret) {
+		sim_locked_uncharge(c, size);
+		return ret;
+	}
 	c->dma_avail--;
 	return 0;
 }
@@ -377,7 +390,7 @@ static int do_unmap(struct sim_container *c, struct vfio_iommu_type1_dma_unmap *
 	bool all = unmap->flags & VFIO_DMA_UNMAP_FLAG_ALL;
 	bool invalidate = unmap->flags & VFIO_DMA_UNMAP_FLAG_VADDR;
 	uint64_t iova = unmap->iova, size = unmap->size, unmapped = 0;
-	struct sim_dma *dma, *first, *next;
+	struct sim_dma *dma, *first;
 
 	if (iova & (SIM_PGSIZE - 1))
 		return -EINVAL;
@@ -404,7 +417,6 @@ static int do_unmap(struct sim_container *c, struct vfio_iommu_type1_dma_unmap *
 		/* v1: a range that starts inside a mapping unmaps nothing */
 		if (!c->v2 && iova > dma->iova)
 			break;
-		next = dma_tree_next(&c->dma, dma);
 		if (invalidate) {
 			if (dma->vaddr_invalid) {
 				struct sim_dma *n;
@@ -414,14 +426,16 @@ static int do_unmap(struct sim_container *c, struct vfio_iommu_type1_dma_unmap *
 				return -EINVAL;
 			}
 			dma->vaddr_invalid = true;
+			dma_tree_unpin(&c->dma, dma); /* the old memory may go now */
 			unmapped += dma->size;
+			dma = dma_tree_next(&c->dma, dma);
 		} else {
 			unmapped += dma->size;
-			dma_tree_remove(&c->dma, dma);
-			free(dma);
+			sim_locked_uncharge(c, dma->size); /* vfio_unmap_unpin */
+			/* a removal moves entries: it answers the next one */
+			dma = dma_tree_remove(&c->dma, dma);
 			c->dma_avail++;
 		}
-		dma = next;
 	}
 	unmap->size = unmapped;
 	return 0;
@@ -452,12 +466,52 @@ out:
 
 /* ---- the device side ---- */
 
+/*
+ * A device access goes to the kernel as one process_vm_readv/writev for up to
+ * DMA_IOV pieces of process memory (adjacent pieces merge) and DMA_BATCH bytes:
+ * a syscall per access rather than per mapping, and one that fails where the
+ * memory is gone (never a crash, whatever the program unmapped meanwhile).
+ */
+#define DMA_IOV 64
+#define DMA_BATCH (1ULL << 30) /* below the kernel's MAX_RW_COUNT */
+
+static int dma_copy(void *local, size_t len, const struct iovec *remote, unsigned int n,
+		    bool write)
+{
+	struct iovec l = { .iov_base = local, .iov_len = len };
+	uint8_t *p = local;
+	int saved = errno;
+	unsigned int i;
+	ssize_t done;
+
+	done = write ? process_vm_writev(getpid(), &l, 1, remote, n, 0) :
+		       process_vm_readv(getpid(), &l, 1, remote, n, 0);
+	if (done < 0 && (errno == ENOSYS || errno == EPERM)) {
+		/* refused: sim_copy_process() copies as it can, piece by piece */
+		for (i = 0, done = 0; i < n; i++) {
+			if (sim_copy_process(p, (uint64_t)(uintptr_t)remote[i].iov_base,
+					     remote[i].iov_len, write))
+				break;
+			p += remote[i].iov_len;
+			done += (ssize_t)remote[i].iov_len;
+		}
+	}
+	errno = saved;
+	return done == (ssize_t)len ? 0 : -EFAULT;
+}
+
 static int dma_rw(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len, bool write)
 {
 	struct vfio_sim *sim = d->group->sim;
 	uint32_t need = write ? VFIO_DMA_MAP_FLAG_WRITE : VFIO_DMA_MAP_FLAG_READ;
+	const struct sim_dma *dma = NULL;
+	struct iovec remote[DMA_IOV];
+	struct sim_dma_cursor cur;
 	struct sim_container *c;
-	uint8_t *p = buf;
+	uint8_t *p = buf, *batch = buf;
+	size_t batched = 0;
+	unsigned int n = 0;
+	bool gone = false;
 	int ret = 0;
 
 	sim_lock(sim);
@@ -467,26 +521,59 @@ static int dma_rw(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t le
 		goto out;
 	}
 	while (len) {
-		struct sim_dma *dma = dma_tree_find(&c->dma, iova, 1);
-		uint64_t off, chunk;
+		uint64_t off, chunk, va;
 
+		/* the mapping that holds iova: the same one, the next one, or a search */
+		if (dma && iova - dma->iova >= dma->size) {
+			dma = dma_tree_cursor_next(&cur);
+			if (dma && dma->iova != iova)
+				dma = NULL;
+		} else if (!dma) {
+			dma = dma_tree_lookup(&c->dma, iova, &cur);
+		}
 		if (!dma || !(dma->prot & need)) {
 			ret = -EFAULT;
 			break;
 		}
 		off = iova - dma->iova;
 		chunk = dma->size - off < len ? dma->size - off : len;
-		ret = sim_copy_process(p, dma->vaddr + off, (size_t)chunk, write);
-		if (ret)
-			break;
+		if (chunk > DMA_BATCH - batched)
+			chunk = DMA_BATCH - batched;
+		va = dma->vaddr + off;
+		if (n && (uint64_t)(uintptr_t)remote[n - 1].iov_base + remote[n - 1].iov_len == va) {
+			remote[n - 1].iov_len += (size_t)chunk;
+		} else {
+			remote[n].iov_base = (void *)(uintptr_t)va;
+			remote[n].iov_len = (size_t)chunk;
+			n++;
+		}
+		batched += (size_t)chunk;
 		p += chunk;
 		len -= (size_t)chunk;
 		iova += chunk;
+		if (n == DMA_IOV || batched == DMA_BATCH) {
+			ret = dma_copy(batch, batched, remote, n, write);
+			gone = ret;
+			n = 0;
+			batched = 0;
+			batch = p;
+			if (ret)
+				break;
+		}
 		if (len && !iova) { /* ran off the top of the address space */
 			ret = -EFAULT;
 			break;
 		}
 	}
+	if (n) { /* what came before a fault is copied, as the IOMMU would have */
+		int r = dma_copy(batch, batched, remote, n, write);
+
+		gone = r;
+		if (!ret)
+			ret = r;
+	}
+	if (gone) /* memory a mapping pinned is gone: trust no pin any more */
+		dma_tree_unpin_all(&c->dma);
 	if (ret == -EFAULT)
 		sim->faults++;
 out:
@@ -496,12 +583,12 @@ out:
 
 int vfio_sim_dma_read(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len)
 {
-	return dma_rw(d, iova, buf, len, false);
+	return sim_dma_access(d, iova, buf, len, false, dma_rw); /* faults logged (faultlog.c) */
 }
 
 int vfio_sim_dma_write(struct vfio_sim_device *d, uint64_t iova, const void *buf, size_t len)
 {
-	return dma_rw(d, iova, (void *)(uintptr_t)buf, len, true);
+	return sim_dma_access(d, iova, (void *)(uintptr_t)buf, len, true, dma_rw);
 }
 
 uint64_t vfio_sim_iommu_faults(struct vfio_sim *sim)

@@ -77,6 +77,10 @@ int vfio_sim_device_raise_irq(struct vfio_sim_device *d, unsigned int index, uin
 
 	sim_lock(sim);
 	q = sim_irq_of(d, index);
+	if (d->state == VFIO_SIM_DEVICE_GONE) {
+		ret = -ENODEV;
+		goto out;
+	}
 	if (!q || vector >= q->count) {
 		ret = -EINVAL;
 		goto out;
@@ -102,6 +106,10 @@ int vfio_sim_device_set_irq_level(struct vfio_sim_device *d, unsigned int index,
 
 	sim_lock(sim);
 	q = sim_irq_of(d, index);
+	if (d->state == VFIO_SIM_DEVICE_GONE) {
+		ret = -ENODEV;
+		goto out;
+	}
 	if (!q || vector >= q->count ||
 	    (sim_is_pci(d) && index != VFIO_PCI_INTX_IRQ_INDEX)) {
 		ret = -EINVAL;

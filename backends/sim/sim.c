@@ -416,6 +416,7 @@ static ssize_t sim_readlink(struct vfio_backend *be, const char *path, char *buf
 static void sim_destroy(struct vfio_backend *be)
 {
 	struct vfio_sim *sim = sim_of(be);
+	struct vfio_sim_device *d;
 	struct vfio_sim_group *g;
 	size_t i;
 
@@ -428,14 +429,16 @@ static void sim_destroy(struct vfio_backend *be)
 		if (sim->slots[i])
 			sim_close(be, (int)i);
 	while ((g = sim->groups)) {
-		struct vfio_sim_device *d;
-
 		sim->groups = g->next;
 		while ((d = g->devices)) {
 			g->devices = d->next;
 			sim_device_free(d);
 		}
 		free(g);
+	}
+	while ((d = sim->gone)) { /* devices that went, kept for the test's pointers */
+		sim->gone = d->next;
+		sim_device_free(d);
 	}
 	free(sim->slots);
 	free(sim->ranges);
@@ -509,6 +512,7 @@ int vfio_sim_new(struct vfio_sim **out)
 	pthread_mutexattr_destroy(&attr);
 	sim->be.ops = &sim_ops;
 	sim->dma_entry_limit = SIM_DEFAULT_DMA_ENTRY_LIMIT;
+	sim->locked_limit_pages = UINT64_MAX; /* root, or CAP_IPC_LOCK */
 	*out = sim;
 	return 0;
 }

@@ -54,20 +54,48 @@ struct sim_file {
 	} u;
 };
 
-/* One IOMMU mapping: a node of the container's AVL tree, keyed by iova. */
+/*
+ * One IOMMU mapping, stored by value in a leaf of the container's B+tree
+ * (dma_tree.c): a pointer to one is good until the table next changes.  The
+ * table's pin counts (vaddr ranges) are entries of the same shape.
+ */
 struct sim_dma {
-	uint64_t iova;
+	uint64_t iova; /* the first byte; for a pin count, of the vaddr range */
 	uint64_t size;
-	uint64_t vaddr;
-	uint32_t prot; /* VFIO_DMA_MAP_FLAG_READ / _WRITE */
-	bool vaddr_invalid;
-	struct sim_dma *left, *right;
-	int height;
+	union {
+		struct {
+			uint64_t vaddr;
+			uint32_t prot; /* VFIO_DMA_MAP_FLAG_READ / _WRITE */
+			bool vaddr_invalid;
+			bool pinned; /* its vaddr range is in the pin counts */
+		};
+		struct {
+			uint32_t pins;	/* pinned live mappings over the vaddr range */
+			uint32_t wpins; /* those of them mapped for write */
+		};
+	};
+};
+
+struct sim_dma_btree {
+	void *root; /* a leaf when height is 0; NULL when empty */
+	unsigned int height;
+	size_t count;		   /* entries */
+	bool finger_first;	   /* the finger is the first leaf */
+	unsigned int finger_pos; /* where the last search in it ended */
+	void *finger;		   /* the leaf found last, or NULL */
+	uint64_t finger_lo;	   /* no entry before the finger ends after this */
 };
 
 struct sim_dma_tree {
-	struct sim_dma *root;
-	size_t count;
+	struct sim_dma_btree map;  /* the mappings, by IOVA */
+	struct sim_dma_btree pins; /* vaddr ranges that live mappings pinned */
+	size_t count;		   /* mappings */
+};
+
+/* A position in the table, for walking it in IOVA order. */
+struct sim_dma_cursor {
+	void *leaf;
+	unsigned int idx;
 };
 
 struct sim_container {
@@ -78,6 +106,7 @@ struct sim_container {
 	bool v2;
 	uint32_t dma_avail;
 	struct sim_dma_tree dma;
+	uint64_t locked_pages; /* what its mappings added to the sim's locked_pages */
 	struct sim_container *next; /* the sim's list */
 };
 
@@ -89,6 +118,7 @@ struct vfio_sim_group {
 	struct sim_file *file; /* the opened file, NULL when not open */
 	struct sim_container *container;
 	unsigned int open_devices; /* devices with open_count > 0 */
+	bool removed; /* its last device went (unplug.c): the IOMMU group is gone */
 	struct vfio_sim_group *next;
 };
 
@@ -157,7 +187,13 @@ struct vfio_sim_device {
 	unsigned int reset_count;
 	const struct vfio_sim_device_ops *model_ops; /* the device model's hooks, or NULL */
 	void *model;
-	struct vfio_sim_device *next;
+	enum vfio_sim_device_state state; /* unplug.c */
+	unsigned int requests;		  /* request op calls of its removal */
+	unsigned int reset_bus;		  /* 0: the root bus, no hot reset (hot_reset.c) */
+	uint16_t segment;		  /* its address, for a reset_bus */
+	uint8_t bus, devfn;
+	unsigned int hot_reset_count;
+	struct vfio_sim_device *next; /* its group's list; once gone, the sim's gone list */
 };
 
 struct sim_kvm {
@@ -183,6 +219,13 @@ struct sim_watcher {
 	unsigned int gen; /* the watch_gen the thread was told of */
 };
 
+/* The IOMMU fault log (faultlog.c): a ring of the last faults. */
+struct sim_fault_log {
+	struct vfio_sim_fault ring[VFIO_SIM_FAULT_LOG_CAPACITY];
+	size_t first, count;
+	uint64_t dropped;
+};
+
 struct vfio_sim {
 	struct vfio_backend be; /* first: the backend is the sim */
 	pthread_mutex_t lock;	/* recursive: device callbacks re-enter */
@@ -195,6 +238,10 @@ struct vfio_sim {
 	struct sim_kvm *kvms;
 	uint32_t dma_entry_limit;
 	uint64_t faults;
+	struct sim_fault_log faultlog;
+	uint64_t locked_pages;	     /* mm->locked_vm as type1 accounts it (limits.c) */
+	uint64_t locked_limit_pages; /* RLIMIT_MEMLOCK >> PAGE_SHIFT; UINT64_MAX: none */
+	struct vfio_sim_device *gone; /* devices that went, freed at destroy */
 	struct vfio_iova_range *ranges;
 	uint32_t nr_ranges;
 	unsigned int nvirqfds; /* eventfds the sim polls on entry */
@@ -245,12 +292,18 @@ void *sim_caps_add(struct sim_caps *caps, size_t size, uint16_t id, uint16_t ver
 void sim_caps_shift(struct sim_caps *caps, size_t offset);
 void sim_caps_free(struct sim_caps *caps);
 
-/* dma_tree.c */
-void dma_tree_insert(struct sim_dma_tree *t, struct sim_dma *d);
-void dma_tree_remove(struct sim_dma_tree *t, struct sim_dma *d);
+/* dma_tree.c: the mapping table; insert and remove invalidate pointers into it */
+int dma_tree_insert(struct sim_dma_tree *t, const struct sim_dma *d);
+struct sim_dma *dma_tree_remove(struct sim_dma_tree *t, const struct sim_dma *d);
 struct sim_dma *dma_tree_first(const struct sim_dma_tree *t, uint64_t start, uint64_t size);
 struct sim_dma *dma_tree_find(const struct sim_dma_tree *t, uint64_t start, uint64_t size);
 struct sim_dma *dma_tree_next(const struct sim_dma_tree *t, const struct sim_dma *d);
+const struct sim_dma *dma_tree_lookup(const struct sim_dma_tree *t, uint64_t iova,
+				      struct sim_dma_cursor *cur);
+const struct sim_dma *dma_tree_cursor_next(struct sim_dma_cursor *cur);
+bool dma_tree_pinned(const struct sim_dma_tree *t, uint64_t vaddr, uint64_t size, uint32_t prot);
+void dma_tree_unpin(struct sim_dma_tree *t, struct sim_dma *d);
+void dma_tree_unpin_all(struct sim_dma_tree *t);
 void dma_tree_clear(struct sim_dma_tree *t);
 
 /* iommu.c: containers */
@@ -268,6 +321,7 @@ int sim_unmap_dma(struct vfio_backend *be, int fd, struct vfio_iommu_type1_dma_u
 int sim_group_open(struct vfio_sim *sim, unsigned int id);
 void sim_group_release(struct vfio_sim *sim, struct vfio_sim_group *g);
 void sim_device_release(struct vfio_sim *sim, struct vfio_sim_device *d);
+void sim_group_detach(struct vfio_sim_group *g);
 int sim_group_get_status(struct vfio_backend *be, int fd, struct vfio_group_status *status);
 int sim_group_set_container(struct vfio_backend *be, int fd, int container);
 int sim_group_unset_container(struct vfio_backend *be, int fd);
@@ -284,8 +338,6 @@ int sim_mmap(struct vfio_backend *be, int fd, void *addr, size_t length, int pro
 int sim_munmap(struct vfio_backend *be, void *addr, size_t length);
 int sim_device_reset(struct vfio_backend *be, int fd);
 int sim_device_feature(struct vfio_backend *be, int fd, struct vfio_device_feature *feature);
-int sim_hot_reset_info(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset_info *info);
-int sim_hot_reset(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset *reset);
 ssize_t sim_region_write(struct vfio_sim_device *d, unsigned int index, const void *buf,
 			 size_t count, uint64_t pos);
 
@@ -310,6 +362,27 @@ void sim_irq_reset_all(struct vfio_sim *sim, struct vfio_sim_device *d);
 /* kvm.c */
 int sim_kvm_set_attr(struct vfio_backend *be, int fd, const struct kvm_device_attr *attr);
 void sim_kvm_release(struct vfio_sim *sim, struct sim_kvm *k);
+
+/* hot_reset.c: GET_PCI_HOT_RESET_INFO and PCI_HOT_RESET */
+int sim_hot_reset_info(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset_info *info);
+int sim_hot_reset(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset *reset);
+
+/* unplug.c: the removal of a device the host asked for, once its files are closed */
+void sim_device_remove(struct vfio_sim *sim, struct vfio_sim_device *d);
+
+/* limits.c: type1's locked-memory account (vfio_lock_acct) */
+int sim_locked_charge(struct sim_container *c, uint64_t size);
+void sim_locked_uncharge(struct sim_container *c, uint64_t size);
+void sim_locked_release(struct sim_container *c);
+
+/*
+ * faultlog.c: a device access by @rw (iommu.c's), refused for a device that
+ * went, with an IOMMU fault logged as @rw saw the table (the lock is held).
+ */
+typedef int (*sim_dma_rw_fn)(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len,
+			     bool write);
+int sim_dma_access(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len, bool write,
+		   sim_dma_rw_fn rw);
 
 static inline struct vfio_sim *sim_of(struct vfio_backend *be)
 {

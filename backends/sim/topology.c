@@ -20,7 +20,7 @@ struct vfio_sim_group *sim_group_find(struct vfio_sim *sim, unsigned int id)
 	struct vfio_sim_group *g;
 
 	for (g = sim->groups; g; g = g->next)
-		if (g->id == id)
+		if (g->id == id && !g->removed) /* a group that went is nobody's any more */
 			return g;
 	return NULL;
 }
@@ -151,10 +151,11 @@ int vfio_sim_device_add(struct vfio_sim_group *g, const char *name, uint32_t fla
 	d->memfd = ret;
 
 	sim_lock(sim);
-	if (device_find(sim, name, len)) {
+	if (g->removed || device_find(sim, name, len)) {
+		ret = g->removed ? -ENODEV : -EEXIST;
 		sim_unlock(sim);
 		sim_device_free(d);
-		return -EEXIST;
+		return ret;
 	}
 	for (tail = &g->devices; *tail; tail = &(*tail)->next)
 		;
@@ -498,6 +499,8 @@ ssize_t sim_sysfs_readlink(struct vfio_sim *sim, const char *path, char *buf, si
 		if (!strcmp(path, dirs[i]))
 			return -EINVAL;
 	for (g = sim->groups; g; g = g->next) {
+		if (g->removed)
+			continue;
 		snprintf(base, sizeof(base), "/sys/kernel/iommu_groups/%u", g->id);
 		if (!strcmp(path, base) || is_path(path, base, "/devices"))
 			return -EINVAL;
