@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What libvfio costs over the raw syscalls, on the real kernel (run inside the
+ * VM by `bench/run --kernel`, through tests/vm/run).  Each figure is the time of
+ * the library call over the time of the same raw syscall on the same fd,
+ * measured side by side: batches of each alternate, and the best batch of each
+ * counts, so a noisy moment hurts both alike.
+ *
+ *   kernel_region_read_overhead     vfio_region_read (4 bytes of config space) / pread
+ *   kernel_dma_map_unmap_overhead   vfio_dma_map + vfio_dma_unmap (4 KiB) / MAP_DMA + UNMAP_DMA
+ *   kernel_irq_set_overhead         vfio_irq_trigger (INTx) / SET_IRQS
+ *
+ * Goal: each <= 1.03.  Prints one `name: value` line per figure, then
+ * "N passed, N failed" counting the figures that meet the goal.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vfio/vfio.h>
+
+#define BATCH 2000
+#define ROUNDS 15
+#define GOAL 1.03
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct ctx {
+	struct vfio_container *c;
+	struct vfio_device *d;
+	uint64_t config_offset;
+	void *mem;
+};
+
+static int die(const char *what)
+{
+	fprintf(stderr, "kernel_overhead: %s: %s\n", what, vfio_last_error());
+	printf("0 passed, 1 failed\n");
+	exit(1);
+}
+
+static void lib_read(struct ctx *x)
+{
+	uint32_t v;
+
+	if (vfio_region_read(x->d, VFIO_PCI_CONFIG_REGION_INDEX, 0, &v, 4, NULL))
+		die("vfio_region_read");
+}
+
+static void raw_read(struct ctx *x)
+{
+	uint32_t v;
+
+	if (pread(vfio_device_fd(x->d), &v, 4, (off_t)x->config_offset) != 4)
+		die("pread");
+}
+
+static void lib_map(struct ctx *x)
+{
+	if (vfio_dma_map(x->c, 0x100000, 4096, x->mem, VFIO_DMA_PROT_READ | VFIO_DMA_PROT_WRITE) ||
+	    vfio_dma_unmap(x->c, 0x100000, 4096, NULL))
+		die("vfio_dma_map/unmap");
+}
+
+static void raw_map(struct ctx *x)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uint64_t)(uintptr_t)x->mem,
+		.iova = 0x100000,
+		.size = 4096,
+	};
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .iova = 0x100000, .size = 4096
+	};
+
+	if (ioctl(vfio_container_fd(x->c), VFIO_IOMMU_MAP_DMA, &map) ||
+	    ioctl(vfio_container_fd(x->c), VFIO_IOMMU_UNMAP_DMA, &unmap))
+		die("MAP_DMA/UNMAP_DMA");
+}
+
+static void lib_irq(struct ctx *x)
+{
+	if (vfio_irq_trigger(x->d, VFIO_PCI_INTX_IRQ_INDEX, 0))
+		die("vfio_irq_trigger");
+}
+
+static void raw_irq(struct ctx *x)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.start = 0,
+		.count = 1,
+	};
+
+	if (ioctl(vfio_device_fd(x->d), VFIO_DEVICE_SET_IRQS, &set))
+		die("SET_IRQS");
+}
+
+/* Best batch time of the library call over best batch time of the raw one. */
+static double ratio(struct ctx *x, void (*lib)(struct ctx *), void (*raw)(struct ctx *))
+{
+	double best_lib = 1e9, best_raw = 1e9;
+
+	for (int r = 0; r < ROUNDS; r++) {
+		for (int side = 0; side < 2; side++) {
+			void (*fn)(struct ctx *) = (r + side) % 2 ? lib : raw;
+			double t = now();
+
+			for (int i = 0; i < BATCH; i++)
+				fn(x);
+			t = now() - t;
+			if (fn == lib && t < best_lib)
+				best_lib = t;
+			if (fn == raw && t < best_raw)
+				best_raw = t;
+		}
+	}
+	printf("# %s: library %.0f ns, raw %.0f ns a call\n", lib == lib_read ? "read" :
+	       lib == lib_map ? "map+unmap" : "irq", best_lib / BATCH * 1e9, best_raw / BATCH * 1e9);
+	return best_lib / best_raw;
+}
+
+int main(void)
+{
+	const char *bdf = getenv("VFIO_EDU_BDF"), *group = getenv("VFIO_EDU_GROUP");
+	const struct vfio_region_desc *cfg;
+	struct vfio_backend *be;
+	struct ctx x = { 0 };
+	int efd, passed = 0;
+	double r[3];
+
+	if (!bdf || !group) {
+		fprintf(stderr, "kernel_overhead: VFIO_EDU_BDF and VFIO_EDU_GROUP name the device\n");
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	if (vfio_kernel_backend_new(&be) || vfio_container_open(be, &x.c) ||
+	    vfio_device_open(x.c, (unsigned int)atoi(group), bdf, &x.d) ||
+	    vfio_region_get(x.d, VFIO_PCI_CONFIG_REGION_INDEX, &cfg))
+		die("set-up");
+	x.config_offset = cfg->offset;
+	x.mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (x.mem == MAP_FAILED || efd < 0 || vfio_irq_enable_intx(x.d, efd))
+		die("memory, eventfd or INTx");
+	r[0] = ratio(&x, lib_read, raw_read);
+	r[1] = ratio(&x, lib_map, raw_map);
+	r[2] = ratio(&x, lib_irq, raw_irq);
+	printf("kernel_region_read_overhead: %.3f\n", r[0]);
+	printf("kernel_dma_map_unmap_overhead: %.3f\n", r[1]);
+	printf("kernel_irq_set_overhead: %.3f\n", r[2]);
+	printf("# goal: each <= %.2f (batches of %d, best of %d, interleaved)\n", GOAL, BATCH,
+	       ROUNDS);
+	for (int i = 0; i < 3; i++)
+		passed += r[i] <= GOAL;
+	vfio_irq_disable(x.d, VFIO_PCI_INTX_IRQ_INDEX);
+	vfio_device_close(x.d);
+	vfio_container_close(x.c);
+	vfio_backend_destroy(be);
+	close(efd);
+	printf("%d passed, %d failed\n", passed, 3 - passed);
+	return 0;
+}
