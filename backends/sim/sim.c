@@ -424,6 +424,7 @@ static void sim_destroy(struct vfio_backend *be)
 	sim->watcher.off = true; /* for good */
 	sim_unlock(sim);
 	watcher_stop(sim);
+	sim_work_free_all(sim); /* never run: the devices go with the sim */
 	/* Closing every handle releases every file, container and KVM device. */
 	for (i = 0; i < sim->nslots; i++)
 		if (sim->slots[i])

@@ -247,6 +247,9 @@ struct vfio_sim {
 	unsigned int nvirqfds; /* eventfds the sim polls on entry */
 	unsigned int watch_gen; /* bumped whenever those eventfds change */
 	struct sim_watcher watcher;
+	struct sim_work *work; /* deferred work, by due time (defer.c) */
+	uint64_t work_seq;
+	uint64_t now;	       /* the sim's clock: moved only by vfio_sim_run() */
 };
 
 /*
@@ -260,6 +263,10 @@ struct sim_watch {
 	struct vfio_sim_device *d;
 	void *arg;
 };
+
+/* defer.c: drop the work not yet run (at destroy) */
+struct sim_work;
+void sim_work_free_all(struct vfio_sim *sim);
 
 /* sim.c: locking, handles, files */
 void sim_lock(struct vfio_sim *sim);

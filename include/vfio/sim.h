@@ -506,335 +506,59 @@ int vfio_sim_device_set_ops(struct vfio_sim_device *d, const struct vfio_sim_dev
  */
 void vfio_sim_set_async_eventfds(struct vfio_sim *sim, bool on);
 
-/*
- * Unplug, as vfio_unregister_group_dev(): the device leaves its group at once
- * (GET_DEVICE_FD answers ENODEV), the request is relayed to the user, and the
- * device goes when its last file is closed: out of the sysfs view, and a
- * group left empty goes too (its node and sysfs entry answer ENOENT, it
- * leaves its container; a group file still open answers ENODEV).  The structs
- * of a device or group that went stay valid until the sim is destroyed: the
- * queries keep answering, while the device side's functions (raising irqs,
- * DMA, requests, errors) and vfio_sim_device_add() on the group answer
- * -ENODEV.  See vfio_sim_device_state() and docs/testing-with-the-sim.md.
+/**
+ * vfio_sim_device_defer() - run @fn later, as a device's timer or bottom half would
+ * @d: the device whose model asks
+ * @delay: in ticks of the sim's clock from now (0: at the next vfio_sim_run())
+ * @fn: the work; called with the sim's lock held, as region callbacks are, so it
+ *	may use the device-side functions (raise an interrupt, DMA through the IOMMU)
+ * @opaque: passed to @fn
+ *
+ * The sim's clock moves only when the test calls vfio_sim_run(), so work that
+ * completes "later" (a DMA transfer, a timer) completes exactly when the test
+ * says, in order of due time (and of asking, for equal times).  Work of a device
+ * that has gone (unplug) is dropped; work not run when the sim is destroyed is
+ * freed without running.
+ *
+ * Return: 0; -EINVAL for a NULL @d or @fn; -ENODEV for a device that has gone;
+ * -ENOMEM.
  */
+int vfio_sim_device_defer(struct vfio_sim_device *d, uint64_t delay, void (*fn)(void *opaque),
+			  void *opaque);
 
 /**
- * vfio_sim_device_request() - the host asks for the device back
- * @d: the device
- *
- * A device with no file open goes at once.  Otherwise the request is relayed
- * (vfio_pci_core_request(), count 0: a PCI device's REQ eventfd, if set, is
- * signalled) and the device stays, usable through its open files, until the
- * last one is closed (by the user or by KVM).
- *
- * Return: 1 when the REQ eventfd was signalled, 0 when not (none set, a
- * platform device, or the device went at once); -EBUSY when a removal is
- * under way; -ENODEV for a device that went.
- */
-int vfio_sim_device_request(struct vfio_sim_device *d);
-
-/**
- * vfio_sim_device_request_repeat() - the kernel's 10-second wait ran out
- * @d: the device, being removed
- *
- * The request is relayed again with the next count, as the kernel does
- * while the device is held.  The sim has no timers: a test calls this.
- *
- * Return: as vfio_sim_device_request(); -EINVAL when no removal is under way.
- */
-int vfio_sim_device_request_repeat(struct vfio_sim_device *d);
-
-/**
- * vfio_sim_device_error() - the device reports an error (AER)
- * @d: the device
- *
- * As vfio_pci_core_aer_err_detected(): the ERR eventfd, if set, is signalled.
- * Only PCI Express devices have ERR: in the sim, PCI devices given the ERR
- * irq index.
- *
- * Return: 1 when signalled, 0 when not; -EINVAL for a device without the ERR
- * index (conventional PCI, platform); -ENODEV for a device that went.
- */
-int vfio_sim_device_error(struct vfio_sim_device *d);
-
-/**
- * vfio_sim_device_set_reset_bus() - put a PCI device on a resettable bus
- * @d: the device, named by its PCI address DDDD:BB:DD.F
- * @bus: 0 (the default) for the root bus, which has no slot or bus reset
- *	(the hot-reset ioctls answer ENODEV); any other number names a bus or
- *	slot with a reset, shared by the devices given the same number
- *
- * GET_PCI_HOT_RESET_INFO lists the bus's devices, and PCI_HOT_RESET takes the
- * group files that own them all, with the kernel's errnos.  A reset counts in
- * each device's vfio_sim_device_hot_reset_count() and runs its model's reset.
- *
- * Return: 0; -EINVAL for a device that is not PCI or whose name is not a PCI
- * address; -ENODEV for a device that went.
- */
-int vfio_sim_device_set_reset_bus(struct vfio_sim_device *d, unsigned int bus);
-
-/* No locked-memory limit: as for root, CAP_IPC_LOCK or RLIM_INFINITY. */
-#define VFIO_SIM_LOCKED_MEMORY_UNLIMITED UINT64_MAX
-
-/**
- * vfio_sim_set_locked_memory_limit() - the process's RLIMIT_MEMLOCK, for type1
+ * vfio_sim_run() - move the sim's clock forward, running the work that falls due
  * @sim: the sim
- * @bytes: the limit (VFIO_SIM_LOCKED_MEMORY_UNLIMITED by default)
+ * @ticks: how far; work deferred while running runs too when it falls due within
+ *	the same @ticks
  *
- * Type1 accounts the pages each mapping pins (once per mapping, also where
- * mappings share memory) across all containers, and MAP_DMA answers ENOMEM
- * past @bytes >> 12 pages.  UNMAP_DMA and the release of a container's IOMMU
- * give them back.  The account is kept whatever the limit
- * (vfio_sim_locked_memory()); a new limit applies from the next MAP_DMA.
+ * Not to be called from a region or device callback.
  *
- * Return: nothing.
+ * Return: how many work items ran.
  */
-void vfio_sim_set_locked_memory_limit(struct vfio_sim *sim, uint64_t bytes);
-
-/*
- * Looking inside, for tests: a container's mapping table, the open handles,
- * the state of irq indexes and devices, the locked-memory account and a log
- * of IOMMU faults.  Each answer is a snapshot taken under the sim's lock and
- * copied out.  The call log is the trace backend (<vfio/trace.h>).
- */
+unsigned int vfio_sim_run(struct vfio_sim *sim, uint64_t ticks);
 
 /**
- * struct vfio_sim_mapping - one IOMMU mapping of a container
- * @iova: its first IOVA
- * @size: bytes
- * @vaddr: the process address it maps (the last one given, when invalidated)
- * @flags: VFIO_DMA_MAP_FLAG_READ and/or VFIO_DMA_MAP_FLAG_WRITE
- * @vaddr_invalid: UNMAP_DMA with FLAG_VADDR invalidated @vaddr, and no
- *	MAP_DMA with FLAG_VADDR gave a new one yet
- */
-struct vfio_sim_mapping {
-	uint64_t iova;
-	uint64_t size;
-	uint64_t vaddr;
-	uint32_t flags;
-	bool vaddr_invalid;
-};
-
-/**
- * vfio_sim_dma_mappings() - the mapping table of a container, in IOVA order
- * @sim: the sim
- * @container_fd: a container handle of this sim
- * @out: where the first @max mappings go; may be NULL when @max is 0
- * @max: room in @out
- *
- * Return: how many mappings the container has (more than @max means @out
- * holds the first @max); -EBADF for a handle that is not an open container.
- */
-long vfio_sim_dma_mappings(struct vfio_sim *sim, int container_fd, struct vfio_sim_mapping *out,
-			   size_t max);
-
-/**
- * enum vfio_sim_handle_kind - what a handle is
- * @VFIO_SIM_HANDLE_CONTAINER: /dev/vfio/vfio
- * @VFIO_SIM_HANDLE_GROUP: /dev/vfio/ID
- * @VFIO_SIM_HANDLE_DEVICE: from GET_DEVICE_FD
- * @VFIO_SIM_HANDLE_KVM: from vfio_sim_kvm_device_new()
- */
-enum vfio_sim_handle_kind {
-	VFIO_SIM_HANDLE_CONTAINER,
-	VFIO_SIM_HANDLE_GROUP,
-	VFIO_SIM_HANDLE_DEVICE,
-	VFIO_SIM_HANDLE_KVM,
-};
-
-/* Bytes of struct vfio_sim_handle.name, its NUL included. */
-#define VFIO_SIM_HANDLE_NAME_MAX 256
-
-/**
- * struct vfio_sim_handle - one open handle
- * @fd: the handle
- * @kind: what it is
- * @group: for a group or device handle, the group's number; else 0
- * @name: "/dev/vfio/vfio", "/dev/vfio/ID", the device's name, or "kvm-vfio"
- */
-struct vfio_sim_handle {
-	int fd;
-	enum vfio_sim_handle_kind kind;
-	unsigned int group;
-	char name[VFIO_SIM_HANDLE_NAME_MAX];
-};
-
-/**
- * vfio_sim_handles() - the handles open on the sim, in fd order
- * @sim: the sim
- * @out: where the first @max go; may be NULL when @max is 0
- * @max: room in @out
- *
- * A handle is open from the op that made it to the close op on it; a file
- * the user closed but KVM or an open device still holds is not listed.
- *
- * Return: how many are open (vfio_sim_open_handles()).
- */
-size_t vfio_sim_handles(struct vfio_sim *sim, struct vfio_sim_handle *out, size_t max);
-
-/**
- * struct vfio_sim_irq_index_state - the state of a whole irq index
- * @count: vectors it offers (GET_IRQ_INFO)
- * @flags: its VFIO_IRQ_INFO_* flags
- * @enabled: an action is set up on it
- * @eventfds: vectors routed to an eventfd
- * @masked: vectors masked
- * @pending: vectors raised while masked (or held high), firing on unmask
- * @fired: eventfd signals of all its vectors since the device was added
- */
-struct vfio_sim_irq_index_state {
-	uint32_t count;
-	uint32_t flags;
-	bool enabled;
-	uint32_t eventfds;
-	uint32_t masked;
-	uint32_t pending;
-	uint64_t fired;
-};
-
-/**
- * vfio_sim_irq_index_state() - read an irq index's state
- * @d: the device
- * @index: the irq index
- * @out: the state
- *
- * Return: 0, or -EINVAL for an index not added or NULL @out.
- */
-int vfio_sim_irq_index_state(struct vfio_sim_device *d, unsigned int index,
-			     struct vfio_sim_irq_index_state *out);
-
-/**
- * enum vfio_sim_device_state - where a device is in its removal
- * @VFIO_SIM_DEVICE_PRESENT: in its group, as added
- * @VFIO_SIM_DEVICE_REQUESTED: vfio_sim_device_request() asked for it while a
- *	file of it was open: it goes once the user lets go of it
- * @VFIO_SIM_DEVICE_GONE: removed
- */
-enum vfio_sim_device_state {
-	VFIO_SIM_DEVICE_PRESENT,
-	VFIO_SIM_DEVICE_REQUESTED,
-	VFIO_SIM_DEVICE_GONE,
-};
-
-/**
- * vfio_sim_device_state() - where @d is in its removal
- * @d: the device
- *
- * Return: the state.
- */
-enum vfio_sim_device_state vfio_sim_device_state(const struct vfio_sim_device *d);
-
-/**
- * vfio_sim_device_gone() - whether @d was removed
- * @d: the device
- *
- * Return: true once the device went.
- */
-bool vfio_sim_device_gone(const struct vfio_sim_device *d);
-
-/**
- * vfio_sim_device_requests() - how often its removal relayed the request
- * @d: the device
- *
- * Return: the count, signalled or not (the kernel's request op calls).
- */
-unsigned int vfio_sim_device_requests(const struct vfio_sim_device *d);
-
-/**
- * vfio_sim_device_hot_reset_count() - bus resets that reached the device
- * @d: the device
- *
- * Return: the count of successful PCI_HOT_RESETs of its bus.
- */
-unsigned int vfio_sim_device_hot_reset_count(const struct vfio_sim_device *d);
-
-/**
- * vfio_sim_locked_memory() - what type1 has accounted as locked memory
+ * vfio_sim_now() - the sim's clock
  * @sim: the sim
  *
- * Return: the pages the live mappings of all containers pinned, in bytes.
+ * Return: the ticks vfio_sim_run() has moved it by since vfio_sim_new().
  */
-uint64_t vfio_sim_locked_memory(struct vfio_sim *sim);
-
-/* Entries the IOMMU fault log keeps; older ones are dropped. */
-#define VFIO_SIM_FAULT_LOG_CAPACITY 256
+uint64_t vfio_sim_now(struct vfio_sim *sim);
 
 /**
- * enum vfio_sim_fault_reason - why a device access faulted
- * @VFIO_SIM_FAULT_UNMAPPED: no mapping holds the IOVA (or the access ran
- *	past the top of the address space)
- * @VFIO_SIM_FAULT_PERMISSION: mapped without READ (for a read) or WRITE (for
- *	a write)
- * @VFIO_SIM_FAULT_MEMORY_GONE: mapped, but the process memory behind it is
- *	no longer there or no longer accessible (the sim's own case: on a host
- *	the pages stay pinned)
- */
-enum vfio_sim_fault_reason {
-	VFIO_SIM_FAULT_UNMAPPED = 1,
-	VFIO_SIM_FAULT_PERMISSION,
-	VFIO_SIM_FAULT_MEMORY_GONE,
-};
-
-/**
- * struct vfio_sim_fault - one IOMMU fault
- * @seq: its number among the sim's faults, from 0 (vfio_sim_iommu_faults()
- *	counts them all)
- * @device: the device that made the access; valid until the sim is destroyed
- * @iova: the access's first IOVA
- * @len: the access's length
- * @fault_iova: the first IOVA that faulted (for @VFIO_SIM_FAULT_MEMORY_GONE,
- *	the start of the first page found gone, or @iova)
- * @write: a device write (vfio_sim_dma_write()), else a read
- * @reason: why
- */
-struct vfio_sim_fault {
-	uint64_t seq;
-	struct vfio_sim_device *device;
-	uint64_t iova;
-	uint64_t len;
-	uint64_t fault_iova;
-	bool write;
-	enum vfio_sim_fault_reason reason;
-};
-
-/**
- * vfio_sim_fault_log_count() - entries in the fault log
+ * vfio_sim_pending_work() - work deferred and not yet run
  * @sim: the sim
  *
- * Return: the count, at most VFIO_SIM_FAULT_LOG_CAPACITY.
+ * Return: the count.
  */
-size_t vfio_sim_fault_log_count(struct vfio_sim *sim);
-
-/**
- * vfio_sim_fault_log_get() - copy out entry @i of the fault log
- * @sim: the sim
- * @i: 0 for the oldest entry, vfio_sim_fault_log_count() - 1 for the newest
- * @out: the copy
- *
- * Return: 0; -ENOENT for @i past the entries; -EINVAL for NULL @out.
- */
-int vfio_sim_fault_log_get(struct vfio_sim *sim, size_t i, struct vfio_sim_fault *out);
-
-/**
- * vfio_sim_fault_log_dropped() - faults the full log let go
- * @sim: the sim
- *
- * Return: the count since creation or vfio_sim_fault_log_clear().
- */
-uint64_t vfio_sim_fault_log_dropped(struct vfio_sim *sim);
-
-/**
- * vfio_sim_fault_log_clear() - empty the fault log and zero its dropped count
- * @sim: the sim
- *
- * vfio_sim_iommu_faults() and the entries' @seq go on counting.
- *
- * Return: nothing.
- */
-void vfio_sim_fault_log_clear(struct vfio_sim *sim);
+unsigned int vfio_sim_pending_work(struct vfio_sim *sim);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* Unplug, errors, hot reset, limits and inspection: the test's side. */
+#include <vfio/sim_control.h>
 
 #endif /* LIBVFIO_VFIO_SIM_H */
