@@ -28,6 +28,7 @@
 #include <vfio/sim_models.h>
 
 #include "e1000e_regs.h"
+#include "msix.h"
 #include "pci_config.h"
 
 #define NIC_CONFIG_SIZE 4096u
@@ -49,7 +50,7 @@ struct nic {
 	uint32_t ioaddr; /* BAR2's IOADDR */
 	bool line;	 /* INTx as the device drives it */
 	uint8_t *mmio;	 /* BAR0's memory: the plain registers, what an mmap shows */
-	uint8_t *msix;	 /* BAR3: the MSI-X table and PBA */
+	struct sim_msix msix; /* BAR3: the MSI-X table and PBA */
 	uint32_t shown[NIC_NSPECIAL];
 	bool ready; /* built whole: vfio_sim_e1000e_add() succeeded */
 	struct pci_cfg cfg;
@@ -74,52 +75,6 @@ static bool nic_irq_enabled(struct nic *n, unsigned int index)
 
 /* ---- MSI-X: the table and PBA in BAR3's memory ---- */
 
-/* msix_is_masked, with the host's own masking of vectors it did not request */
-static bool nic_vector_masked(struct nic *n, unsigned int v)
-{
-	struct vfio_sim_irq_state st;
-
-	if (!nic_irq_enabled(n, VFIO_PCI_MSIX_IRQ_INDEX))
-		return true;
-	if (vfio_sim_irq_state(n->dev, VFIO_PCI_MSIX_IRQ_INDEX, v, &st) || !st.has_eventfd)
-		return true;
-	return ld32(n->msix + v * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL) &
-	       PCI_MSIX_ENTRY_CTRL_MASKBIT;
-}
-
-static void nic_pba(struct nic *n, unsigned int v, bool pending)
-{
-	uint8_t *byte = n->msix + NIC_MSIX_PBA + v / 8;
-
-	if (pending)
-		*byte |= (uint8_t)(1u << (v % 8));
-	else
-		*byte &= (uint8_t)~(1u << (v % 8));
-}
-
-/* msix_notify: a masked vector waits in the PBA; the message needs bus master. */
-static void nic_msix_notify(struct nic *n, unsigned int v)
-{
-	if (v >= NIC_VECTORS)
-		return;
-	if (nic_vector_masked(n, v))
-		nic_pba(n, v, true);
-	else if (pci_cfg_bus_master(&n->cfg))
-		vfio_sim_device_raise_irq(n->dev, VFIO_PCI_MSIX_IRQ_INDEX, v);
-}
-
-/* msix_handle_mask_update, for every vector: unmasked and pending goes out. */
-static void nic_msix_deliver_pending(struct nic *n)
-{
-	for (unsigned int v = 0; v < NIC_VECTORS; v++) {
-		if (!(n->msix[NIC_MSIX_PBA + v / 8] & (1u << (v % 8))) || nic_vector_masked(n, v))
-			continue;
-		nic_pba(n, v, false);
-		if (pci_cfg_bus_master(&n->cfg))
-			vfio_sim_device_raise_irq(n->dev, VFIO_PCI_MSIX_IRQ_INDEX, v);
-	}
-}
-
 /* ---- interrupt causes (e1000e_core.c) ---- */
 
 static const uint32_t nic_queue_causes[] = { ICR_RXQ0, ICR_RXQ1, ICR_TXQ0, ICR_TXQ1, ICR_OTHER };
@@ -131,7 +86,7 @@ static void nic_msix_notify_one(struct nic *n, unsigned int i, uint32_t cause)
 	uint32_t ctrl_ext = ld32(n->mmio + R_CTRL_EXT), eiac;
 
 	if (cfg & 0x8)
-		nic_msix_notify(n, cfg & 0x7);
+		sim_msix_notify(&n->msix, cfg & 0x7);
 	if (ctrl_ext & CTRL_EXT_EIAME)
 		st32(n->mmio + R_IAM, ld32(n->mmio + R_IAM) & ~cause);
 	eiac = ld32(n->mmio + R_EIAC) & cause; /* auto-clear */
@@ -177,7 +132,7 @@ static void nic_clear_pending_of(struct nic *n, uint32_t causes)
 		uint32_t cfg = (ld32(n->mmio + R_IVAR) >> (4 * i)) & 0xf;
 
 		if ((causes & nic_queue_causes[i]) && (cfg & 0x8) && (cfg & 0x7) < NIC_VECTORS)
-			nic_pba(n, cfg & 0x7, false);
+			sim_msix_set_pending(&n->msix, cfg & 0x7, false);
 	}
 }
 
@@ -279,8 +234,8 @@ static void nic_reg_write(struct nic *n, uint32_t off, uint32_t val)
 	case R_PBACLR:
 		n->pbaclr = val & PBACLR_VALID;
 		for (unsigned int v = 0; v < NIC_VECTORS; v++)
-			if ((n->pbaclr & (1u << v)) && nic_irq_enabled(n, VFIO_PCI_MSIX_IRQ_INDEX))
-				nic_pba(n, v, false);
+			if ((n->pbaclr & (1u << v)) && sim_msix_enabled(&n->msix))
+				sim_msix_set_pending(&n->msix, v, false);
 		break;
 	default:
 		st32(n->mmio + off, val);
@@ -307,7 +262,7 @@ static void nic_catch_up(struct nic *n)
 		if (v != n->shown[i])
 			nic_reg_write(n, nic_special[i], v);
 	}
-	nic_msix_deliver_pending(n);
+	sim_msix_deliver_pending(&n->msix);
 }
 
 /*
@@ -538,9 +493,15 @@ static int nic_build(struct vfio_sim_device *d, struct nic *n)
 	if (ret)
 		return ret;
 	n->mmio = vfio_sim_region_mem(d, VFIO_PCI_BAR0_REGION_INDEX);
-	n->msix = vfio_sim_region_mem(d, VFIO_PCI_BAR3_REGION_INDEX);
-	if (!n->mmio || !n->msix)
+	n->msix = (struct sim_msix){
+		.dev = d,
+		.cfg = &n->cfg,
+		.table = vfio_sim_region_mem(d, VFIO_PCI_BAR3_REGION_INDEX),
+		.nr = NIC_VECTORS,
+	};
+	if (!n->mmio || !n->msix.table)
 		return -EINVAL;
+	n->msix.pba = n->msix.table + NIC_MSIX_PBA;
 	nic_init_registers(n);
 	ret = vfio_sim_device_set_irq_level(d, VFIO_PCI_INTX_IRQ_INDEX, 0, false);
 	if (ret < 0)

@@ -45,6 +45,7 @@
 #include <vfio/sim.h>
 #include <vfio/sim_models.h>
 
+#include "msix.h"
 #include "pci_config.h"
 #include "qdev_regs.h"
 
@@ -59,70 +60,11 @@ struct qdev {
 	struct vfio_sim_device *dev;
 	unsigned int nq;
 	uint32_t cc, csts;
-	uint8_t *msix; /* BAR2's memory: the MSI-X table and PBA */
+	struct sim_msix msix; /* BAR2's memory: the MSI-X table and PBA */
 	bool ready;    /* built whole: vfio_sim_qdev_add() succeeded */
 	struct qdev_queue q[QDEV_MAX_QUEUES];
 	struct pci_cfg cfg;
 };
-
-/* ---- MSI-X ---- */
-
-static bool qdev_msix_enabled(struct qdev *m)
-{
-	struct vfio_sim_irq_state st;
-
-	return !vfio_sim_irq_state(m->dev, VFIO_PCI_MSIX_IRQ_INDEX, 0, &st) && st.enabled;
-}
-
-/* msix_is_masked, with the host's own masking of vectors the user did not route */
-static bool qdev_vector_masked(struct qdev *m, unsigned int v)
-{
-	struct vfio_sim_irq_state st;
-	const uint8_t *ctrl =
-		m->msix + QDEV_MSIX_TABLE + v * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL;
-
-	if (!qdev_msix_enabled(m))
-		return true;
-	if (vfio_sim_irq_state(m->dev, VFIO_PCI_MSIX_IRQ_INDEX, v, &st) || !st.has_eventfd)
-		return true;
-	return pci_get_le(ctrl, 4) & PCI_MSIX_ENTRY_CTRL_MASKBIT;
-}
-
-static bool qdev_pba(const struct qdev *m, unsigned int v)
-{
-	return m->msix[QDEV_MSIX_PBA + v / 8] & (1u << (v % 8));
-}
-
-static void qdev_pba_set(struct qdev *m, unsigned int v, bool pending)
-{
-	uint8_t *byte = m->msix + QDEV_MSIX_PBA + v / 8;
-
-	if (pending)
-		*byte |= (uint8_t)(1u << (v % 8));
-	else
-		*byte &= (uint8_t)~(1u << (v % 8));
-}
-
-/* The message is a memory write: it needs bus mastering, else it waits too. */
-static void qdev_notify(struct qdev *m, uint32_t v)
-{
-	if (v >= m->nq)
-		return; /* no vector: the driver polls */
-	if (qdev_vector_masked(m, v) || !pci_cfg_bus_master(&m->cfg))
-		qdev_pba_set(m, v, true);
-	else
-		vfio_sim_device_raise_irq(m->dev, VFIO_PCI_MSIX_IRQ_INDEX, v);
-}
-
-static void qdev_deliver_pending(struct qdev *m)
-{
-	for (unsigned int v = 0; v < m->nq; v++) {
-		if (!qdev_pba(m, v) || qdev_vector_masked(m, v) || !pci_cfg_bus_master(&m->cfg))
-			continue;
-		qdev_pba_set(m, v, false);
-		vfio_sim_device_raise_irq(m->dev, VFIO_PCI_MSIX_IRQ_INDEX, v);
-	}
-}
 
 /* ---- the DMA engine ---- */
 
@@ -184,7 +126,7 @@ static uint16_t qdev_execute(struct qdev *m, const uint8_t *desc)
 static void qdev_queue_stop(struct qdev *m, struct qdev_queue *q, uint32_t err)
 {
 	q->status = err;
-	qdev_notify(m, q->vector);
+	sim_msix_notify(&m->msix, q->vector);
 }
 
 /* Descriptors from head to tail, one interrupt for the lot. */
@@ -211,13 +153,13 @@ static void qdev_process(struct qdev *m, struct qdev_queue *q)
 		done = true;
 	}
 	if (done)
-		qdev_notify(m, q->vector);
+		sim_msix_notify(&m->msix, q->vector);
 }
 
 /* What the device does between accesses, done when the next one comes. */
 static void qdev_run(struct qdev *m)
 {
-	qdev_deliver_pending(m);
+	sim_msix_deliver_pending(&m->msix);
 	for (unsigned int i = 0; i < m->nq; i++)
 		qdev_process(m, &m->q[i]);
 }
@@ -261,8 +203,8 @@ static void qdev_reset(struct qdev *m)
 	m->cc = 0;
 	m->csts = 0;
 	memset(m->q, 0, sizeof(m->q));
-	if (m->msix)
-		memset(m->msix + QDEV_MSIX_PBA, 0, (m->nq + 7) / 8);
+	if (m->msix.pba)
+		memset(m->msix.pba, 0, (m->nq + 7) / 8);
 }
 
 static struct qdev_queue *qdev_queue_at(struct qdev *m, uint32_t off)
@@ -404,7 +346,7 @@ static ssize_t qdev_config_read(void *opaque, uint64_t off, void *buf, size_t le
 {
 	struct qdev *m = opaque;
 
-	pci_cfg_set_msix_enabled(&m->cfg, qdev_msix_enabled(m));
+	pci_cfg_set_msix_enabled(&m->cfg, sim_msix_enabled(&m->msix));
 	return pci_cfg_read(&m->cfg, off, buf, len);
 }
 
@@ -503,9 +445,18 @@ static int qdev_build(struct vfio_sim_device *d, struct qdev *m)
 		ret = vfio_sim_irq_add(d, VFIO_PCI_REQ_IRQ_INDEX, 1, noresize);
 	if (ret)
 		return ret;
-	m->msix = vfio_sim_region_mem(d, VFIO_PCI_BAR2_REGION_INDEX);
-	if (!m->msix)
+	/* bus master off holds the message pending, as the model's datasheet says */
+	m->msix = (struct sim_msix){
+		.dev = d,
+		.cfg = &m->cfg,
+		.table = vfio_sim_region_mem(d, VFIO_PCI_BAR2_REGION_INDEX),
+		.nr = m->nq,
+		.hold_without_master = true,
+	};
+	if (!m->msix.table)
 		return -EINVAL;
+	m->msix.table += QDEV_MSIX_TABLE;
+	m->msix.pba = m->msix.table - QDEV_MSIX_TABLE + QDEV_MSIX_PBA;
 	m->ready = true;
 	return 0;
 }
