@@ -73,9 +73,7 @@ static bool nic_irq_enabled(struct nic *n, unsigned int index)
 	return !vfio_sim_irq_state(n->dev, index, 0, &st) && st.enabled;
 }
 
-/* ---- MSI-X: the table and PBA in BAR3's memory ---- */
-
-/* ---- interrupt causes (e1000e_core.c) ---- */
+/* ---- interrupt causes (e1000e_core.c); MSI-X through models/msix.c ---- */
 
 static const uint32_t nic_queue_causes[] = { ICR_RXQ0, ICR_RXQ1, ICR_TXQ0, ICR_TXQ1, ICR_OTHER };
 
