@@ -45,7 +45,7 @@ struct ctx {
 	void *mem;
 };
 
-static int die(const char *what)
+__attribute__((noreturn)) static void die(const char *what)
 {
 	fprintf(stderr, "kernel_overhead: %s: %s\n", what, vfio_last_error());
 	printf("0 passed, 1 failed\n");
@@ -140,7 +140,7 @@ static double ratio(struct ctx *x, void (*lib)(struct ctx *), void (*raw)(struct
 int main(void)
 {
 	const char *bdf = getenv("VFIO_EDU_BDF"), *group = getenv("VFIO_EDU_GROUP");
-	const struct vfio_region_desc *cfg;
+	const struct vfio_region_desc *cfg = NULL;
 	struct vfio_backend *be;
 	struct ctx x = { 0 };
 	int efd, passed = 0;

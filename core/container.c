@@ -36,7 +36,7 @@ static int extension(struct vfio_container *c, unsigned long ext, bool *present)
 /* API version, the IOMMU type to set when a group joins, and unmap-all. */
 static int probe(struct vfio_container *c)
 {
-	bool v2, v1;
+	bool v2 = false, v1 = false;
 	int ret;
 
 	ret = BE_CALL(c->be, get_api_version, c->fd);

@@ -66,7 +66,7 @@ static int open_locked(struct vfio_container *c, unsigned int id, struct vfio_gr
 {
 	struct vfio_group **groups, *g;
 	char path[32];
-	bool viable;
+	bool viable = false;
 	int ret;
 
 	snprintf(path, sizeof(path), "/dev/vfio/%u", id);

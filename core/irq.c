@@ -46,7 +46,7 @@ uint32_t vfio_irq_max_count(const struct vfio_device *d)
 static int set_irqs(struct vfio_device *d, unsigned int index, uint32_t flags, uint32_t start,
 		    uint32_t count, const int32_t *fds, uint32_t need)
 {
-	const struct vfio_irq_desc *irq;
+	const struct vfio_irq_desc *irq = NULL;
 	union {
 		struct vfio_irq_set set;
 		uint8_t bytes[sizeof(struct vfio_irq_set) + 32 * sizeof(int32_t)];

@@ -34,7 +34,7 @@ int vfio_region_get(struct vfio_device *d, unsigned int index, const struct vfio
 static int check_access(struct vfio_device *d, unsigned int index, uint64_t offset, size_t len,
 			uint32_t flag, const char *what, const struct vfio_region_desc **out)
 {
-	const struct vfio_region_desc *r;
+	const struct vfio_region_desc *r = NULL;
 	int ret = vfio_region_get(d, index, &r);
 
 	if (ret)
@@ -67,7 +67,7 @@ static int finish_access(struct vfio_device *d, unsigned int index, uint64_t off
 int vfio_region_read(struct vfio_device *d, unsigned int index, uint64_t offset, void *buf,
 		     size_t len, size_t *done)
 {
-	const struct vfio_region_desc *r;
+	const struct vfio_region_desc *r = NULL;
 	int ret = check_access(d, index, offset, len, VFIO_REGION_INFO_FLAG_READ, "read", &r);
 
 	if (ret)
@@ -80,7 +80,7 @@ int vfio_region_read(struct vfio_device *d, unsigned int index, uint64_t offset,
 int vfio_region_write(struct vfio_device *d, unsigned int index, uint64_t offset, const void *buf,
 		      size_t len, size_t *done)
 {
-	const struct vfio_region_desc *r;
+	const struct vfio_region_desc *r = NULL;
 	int ret = check_access(d, index, offset, len, VFIO_REGION_INFO_FLAG_WRITE, "write", &r);
 
 	if (ret)
@@ -220,7 +220,7 @@ static int map_areas(struct vfio_region_mapping *m, const struct vfio_region_des
 int vfio_region_mmap(struct vfio_device *d, unsigned int index, int prot,
 		     struct vfio_region_mapping **out)
 {
-	const struct vfio_region_desc *r;
+	const struct vfio_region_desc *r = NULL;
 	struct vfio_region_mapping *m;
 	int ret;
 

@@ -11,7 +11,7 @@ void fn_scenario_irq(struct fn_run *r)
 {
 	struct t_fixture *f = r->f;
 	const struct vfio_irq_desc *irq;
-	int32_t fds[2];
+	int32_t fds[2], all[T_MSIX_COUNT];
 
 	for (int i = 0; i < FN_EFDS; i++)
 		r->efd[i] = t_eventfd();
@@ -51,7 +51,14 @@ void fn_scenario_irq(struct fn_run *r)
 	CALL(r, 0, vfio_irq_set_eventfds(r->d[0], VFIO_PCI_MSIX_IRQ_INDEX, 4, &r->efd[0], 1));
 	CALL(r, 0, vfio_irq_trigger(r->d[0], VFIO_PCI_MSIX_IRQ_INDEX, 4));
 	CHECK(r, t_eventfd_read(r->efd[0]) == 1);
-	CALL(r, -EINVAL, vfio_irq_set_eventfds(r->d[0], VFIO_PCI_MSIX_IRQ_INDEX, 7, fds, 2));
+	CALL(r, -EINVAL, vfio_irq_set_eventfds(r->d[0], VFIO_PCI_MSIX_IRQ_INDEX, T_MSIX_COUNT - 1,
+					      fds, 2));
+	CALL(r, 0, vfio_irq_disable(r->d[0], VFIO_PCI_MSIX_IRQ_INDEX));
+
+	/* every vector at once: a request too large for the stack, allocated */
+	for (unsigned int i = 0; i < T_MSIX_COUNT; i++)
+		all[i] = i ? -1 : r->efd[2];
+	CALL(r, 0, vfio_irq_enable_msix(r->d[0], all, T_MSIX_COUNT));
 	CALL(r, 0, vfio_irq_disable(r->d[0], VFIO_PCI_MSIX_IRQ_INDEX));
 
 	/* the REQ index, left enabled for the close */

@@ -66,7 +66,7 @@
 #define T_BAR4_SIZE 0x100u    /* index 4: trapped by t_bar4_ops, READ|WRITE */
 #define T_BAR5_SIZE 0x1000u   /* index 5: memory-backed, READ only */
 #define T_CONFIG_SIZE 0x100u  /* index 7: memory-backed, READ|WRITE */
-#define T_MSIX_COUNT 8u
+#define T_MSIX_COUNT 40u /* more than a SET_IRQS request holds without allocating */
 
 struct t_fixture {
 	struct vfio_sim *sim;

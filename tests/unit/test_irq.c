@@ -225,6 +225,33 @@ static void err_and_req_indexes(void **state)
 	close(req);
 }
 
+/* More vectors than the request's stack buffer holds: the request is allocated. */
+static void many_vectors(void **state)
+{
+	struct t_fixture *f = *state;
+	struct vfio_sim_group *g;
+	struct vfio_sim_device *sd;
+	struct vfio_device *d;
+	int32_t fds[40];
+	int fd = t_eventfd();
+
+	assert_ok(vfio_sim_group_add(f->sim, 71, &g));
+	assert_ok(vfio_sim_device_add(g, "0000:08:00.0", VFIO_DEVICE_FLAGS_PCI, VFIO_PCI_NUM_REGIONS,
+				      VFIO_PCI_NUM_IRQS, &sd));
+	assert_ok(vfio_sim_region_add(sd, VFIO_PCI_CONFIG_REGION_INDEX, 256,
+				      VFIO_REGION_INFO_FLAG_READ, NULL, NULL));
+	assert_ok(vfio_sim_irq_add(sd, MSIX, 64, VFIO_IRQ_INFO_EVENTFD));
+	assert_ok(vfio_device_open(f->c, 71, "0000:08:00.0", &d));
+	for (unsigned int i = 0; i < 40; i++)
+		fds[i] = i == 39 ? fd : -1;
+	assert_ok(vfio_irq_enable_msix(d, fds, 40));
+	assert_int_equal(vfio_sim_device_raise_irq(sd, MSIX, 39), 1);
+	assert_int_equal(t_eventfd_read(fd), 1);
+	assert_ok(vfio_irq_disable(d, MSIX));
+	assert_ok(vfio_device_close(d));
+	close(fd);
+}
+
 /* vfio-pci refuses the ERR index of a conventional PCI device: the index is there, count 0. */
 static void refused_index_has_count_zero(void **state)
 {
@@ -263,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(platform_irq, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(err_and_req_indexes, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(refused_index_has_count_zero, t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(many_vectors, t_setup, t_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
