@@ -71,7 +71,9 @@ struct vfio_backend_ops {
 	int (*close)(struct vfio_backend *be, int fd);                      /* close(2) */
 	/* readlink(2): bytes stored (not NUL-terminated) */
 	ssize_t (*readlink)(struct vfio_backend *be, const char *path, char *buf, size_t size);
+	/* pread(2): bytes read */
 	ssize_t (*pread)(struct vfio_backend *be, int fd, void *buf, size_t count, uint64_t offset);
+	/* pwrite(2): bytes written */
 	ssize_t (*pwrite)(struct vfio_backend *be, int fd, const void *buf, size_t count,
 			  uint64_t offset);
 	/* mmap(2): the mapping's address in *out */
@@ -107,31 +109,44 @@ struct vfio_backend_ops {
 	int (*device_set_irqs)(struct vfio_backend *be, int device,
 			       struct vfio_irq_set *set); /* VFIO_DEVICE_SET_IRQS */
 	int (*device_reset)(struct vfio_backend *be, int device); /* VFIO_DEVICE_RESET */
+	/* VFIO_DEVICE_GET_PCI_HOT_RESET_INFO */
 	int (*device_get_pci_hot_reset_info)(struct vfio_backend *be, int device,
 					     struct vfio_pci_hot_reset_info *info);
+	/* VFIO_DEVICE_PCI_HOT_RESET */
 	int (*device_pci_hot_reset)(struct vfio_backend *be, int device,
 				    struct vfio_pci_hot_reset *reset);
+	/* VFIO_DEVICE_IOEVENTFD */
 	int (*device_ioeventfd)(struct vfio_backend *be, int device,
 				struct vfio_device_ioeventfd *ioeventfd);
+	/* VFIO_DEVICE_FEATURE */
 	int (*device_feature)(struct vfio_backend *be, int device,
 			      struct vfio_device_feature *feature);
 
 	/* ---- KVM VFIO pseudo-device: KVM_SET_DEVICE_ATTR ---- */
+	/* KVM_DEV_VFIO_FILE_ADD or _DEL of a group file */
 	int (*kvm_device_set_attr)(struct vfio_backend *be, int kvm_device,
 				   const struct kvm_device_attr *attr);
 
 	/* ---- iommufd and the device cdev (iommufd mode) ---- */
+	/* IOMMU_DESTROY */
 	int (*iommufd_destroy)(struct vfio_backend *be, int iommufd,
 			       struct vfio_abi_iommu_destroy *destroy);
+	/* IOMMU_IOAS_ALLOC */
 	int (*ioas_alloc)(struct vfio_backend *be, int iommufd, struct vfio_abi_ioas_alloc *alloc);
+	/* IOMMU_IOAS_IOVA_RANGES */
 	int (*ioas_iova_ranges)(struct vfio_backend *be, int iommufd,
 				struct vfio_abi_ioas_iova_ranges *ranges);
+	/* IOMMU_IOAS_MAP */
 	int (*ioas_map)(struct vfio_backend *be, int iommufd, struct vfio_abi_ioas_map *map);
+	/* IOMMU_IOAS_UNMAP */
 	int (*ioas_unmap)(struct vfio_backend *be, int iommufd, struct vfio_abi_ioas_unmap *unmap);
+	/* VFIO_DEVICE_BIND_IOMMUFD */
 	int (*device_bind_iommufd)(struct vfio_backend *be, int device,
 				   struct vfio_abi_device_bind_iommufd *bind);
+	/* VFIO_DEVICE_ATTACH_IOMMUFD_PT */
 	int (*device_attach_iommufd_pt)(struct vfio_backend *be, int device,
 					struct vfio_abi_device_attach_iommufd_pt *attach);
+	/* VFIO_DEVICE_DETACH_IOMMUFD_PT */
 	int (*device_detach_iommufd_pt)(struct vfio_backend *be, int device,
 					struct vfio_abi_device_detach_iommufd_pt *detach);
 };
