@@ -594,6 +594,11 @@ static void pins_drop(struct sim_dma_btree *t, uint64_t a, uint64_t l)
 		bt_remove(t, last_of(s));
 }
 
+static bool mergeable(const struct sim_dma *s, const struct sim_dma *n)
+{
+	return last_of(s) + 1 == n->iova && s->pins == n->pins && s->wpins == n->wpins;
+}
+
 /* Merges the neighbours with equal counts around [a, l], to keep the table small. */
 static void pins_merge(struct sim_dma_btree *t, uint64_t a, uint64_t l)
 {
@@ -608,7 +613,7 @@ again:
 		n = cursor_next(&cur);
 		if (!n)
 			return;
-		if (slast + 1 == n->iova && s->pins == n->pins && s->wpins == n->wpins) {
+		if (mergeable(s, n)) {
 			n->size += n->iova - start;
 			n->iova = start; /* n now covers s: s goes */
 			bt_remove(t, slast);
@@ -616,11 +621,6 @@ again:
 			goto again;
 		}
 	}
-}
-
-static bool mergeable(const struct sim_dma *s, const struct sim_dma *n)
-{
-	return last_of(s) + 1 == n->iova && s->pins == n->pins && s->wpins == n->wpins;
 }
 
 /* The counts of the range at @cur, [a, l], changed in place: merge it if it now can. */
@@ -637,6 +637,25 @@ static void pins_settle(struct sim_dma_btree *t, const struct sim_dma_cursor *cu
 	if (cur->idx && !mergeable(s - 1, s) && !(n && mergeable(s, n)))
 		return; /* the common case: a range with its own counts */
 	pins_merge(t, a, l);
+}
+
+/* Splits range @s, which starts before @p, in two at @p (the counts go to both). */
+static int split_at(struct sim_dma_btree *t, struct sim_dma *s, uint64_t p)
+{
+	uint64_t start = s->iova;
+
+	s->size -= p - start;
+	s->iova = p;
+	return pin_insert(t, start, p - 1, s->pins, s->wpins);
+}
+
+/* The counts of a range less one pinned mapping (for write when @w): they err low. */
+static void counts_less_one(const struct sim_dma *s, bool w, uint32_t *pins, uint32_t *wpins)
+{
+	*pins = s->pins ? s->pins - 1 : 0;
+	*wpins = w && s->wpins ? s->wpins - 1 : s->wpins;
+	if (*wpins > *pins)
+		*wpins = *pins;
 }
 
 /*
@@ -674,11 +693,7 @@ static int pins_add(struct sim_dma_btree *t, uint64_t a, uint64_t l, bool w, boo
 			continue;
 		}
 		if (s->iova < p) { /* s starts before: split it at p */
-			uint64_t start = s->iova;
-
-			s->size -= p - start;
-			s->iova = p;
-			ret = pin_insert(t, start, p - 1, s->pins, s->wpins);
+			ret = split_at(t, s, p);
 			if (ret)
 				break;
 			continue;
@@ -713,10 +728,7 @@ static void pins_del(struct sim_dma_btree *t, uint64_t a, uint64_t l, bool w)
 	int ret = 0;
 
 	if (s && s->iova == a && last_of(s) == l && s->pins > 1) { /* the range stays */
-		s->pins--;
-		s->wpins = w && s->wpins ? s->wpins - 1 : s->wpins;
-		if (s->wpins > s->pins)
-			s->wpins = s->pins;
+		counts_less_one(s, w, &s->pins, &s->wpins);
 		pins_settle(t, &cur, a, l);
 		return;
 	}
@@ -728,19 +740,12 @@ static void pins_del(struct sim_dma_btree *t, uint64_t a, uint64_t l, bool w)
 		if (!s || s->iova > l)
 			break;
 		if (s->iova < p) { /* s starts before: split it at p */
-			uint64_t start = s->iova;
-
-			s->size -= p - start;
-			s->iova = p;
-			ret = pin_insert(t, start, p - 1, s->pins, s->wpins);
+			ret = split_at(t, s, p);
 			if (ret)
 				break;
 			continue;
 		}
-		pins = s->pins ? s->pins - 1 : 0;
-		wpins = w && s->wpins ? s->wpins - 1 : s->wpins;
-		if (wpins > pins)
-			wpins = pins;
+		counts_less_one(s, w, &pins, &wpins);
 		slast = last_of(s);
 		if (slast > l) { /* s ends after: [s->iova, l] gets the lower counts */
 			uint64_t start = s->iova;
