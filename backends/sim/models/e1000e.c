@@ -103,7 +103,7 @@ static void nic_set_line(struct nic *n, bool level)
 
 static void nic_update_interrupts(struct nic *n)
 {
-	bool msix = nic_irq_enabled(n, VFIO_PCI_MSIX_IRQ_INDEX);
+	bool msix = sim_msix_enabled(&n->msix);
 	uint32_t causes;
 
 	if (msix && (n->icr & ICR_OTHER_CAUSES))
@@ -221,7 +221,7 @@ static void nic_reg_write(struct nic *n, uint32_t off, uint32_t val)
 	case R_IMS:
 		n->ims |= val & IMS_VALID;
 		if ((val & IMS_EXT) && (ld32(n->mmio + R_CTRL_EXT) & CTRL_EXT_PBA_CLR) &&
-		    nic_irq_enabled(n, VFIO_PCI_MSIX_IRQ_INDEX))
+		    sim_msix_enabled(&n->msix))
 			nic_clear_pending_of(n, val & IMS_EXT);
 		nic_update_interrupts(n);
 		break;
@@ -355,7 +355,7 @@ static ssize_t nic_config_read(void *opaque, uint64_t off, void *buf, size_t len
 	struct nic *n = opaque;
 
 	pci_cfg_set_intx_status(&n->cfg, n->line);
-	pci_cfg_set_msix_enabled(&n->cfg, nic_irq_enabled(n, VFIO_PCI_MSIX_IRQ_INDEX));
+	pci_cfg_set_msix_enabled(&n->cfg, sim_msix_enabled(&n->msix));
 	return pci_cfg_read(&n->cfg, off, buf, len);
 }
 
