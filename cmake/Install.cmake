@@ -61,8 +61,8 @@ set(VFIO_SOVERSION 0)
 
 # Every public header, by the library that defines its functions (sim*.h are
 # the sim's).  A new header must be added to one list (header-only ones to either).
-set(VFIO_CORE_HEADERS vfio.h backend.h container.h device.h dma.h error.h group.h irq.h
-		      kernel.h region.h)
+set(VFIO_CORE_HEADERS vfio.h abi.h backend.h container.h device.h dma.h error.h group.h iommu.h irq.h
+		      kernel.h pci.h region.h)
 set(VFIO_SIM_HEADERS fault.h trace.h mock.h mock_cmocka.h)
 file(GLOB _vfio_all_headers CONFIGURE_DEPENDS RELATIVE ${PROJECT_SOURCE_DIR}/include/vfio
      ${PROJECT_SOURCE_DIR}/include/vfio/*.h)

@@ -10,6 +10,7 @@
  * set.  The backend turns that into -errno.
  */
 
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -29,6 +30,10 @@ struct vfio_kernel_sys {
 	void *(*mmap)(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
 	int (*munmap)(void *addr, size_t length);
 	ssize_t (*readlink)(const char *path, char *buf, size_t size);
+	/* list_dir: over the fd of an open(O_DIRECTORY); closedir closes that fd */
+	DIR *(*fdopendir)(int fd);
+	struct dirent *(*readdir)(DIR *dir); /* NULL: the end, or errno set */
+	int (*closedir)(DIR *dir);
 };
 
 /**

@@ -137,6 +137,8 @@ FAULT_FORWARD(int, open, VFIO_OP_OPEN, (BE, const char *path, int flags), -1, pa
 FAULT_FORWARD(int, close, VFIO_OP_CLOSE, (BE, int fd), fd, NULL, fd)
 FAULT_FORWARD(ssize_t, readlink, VFIO_OP_READLINK, (BE, const char *path, char *buf, size_t size),
 	      -1, path, path, buf, size)
+FAULT_FORWARD(ssize_t, list_dir, VFIO_OP_LIST_DIR, (BE, const char *path, char *buf, size_t size),
+	      -1, path, path, buf, size)
 FAULT_FORWARD(ssize_t, pread, VFIO_OP_PREAD,
 	      (BE, int fd, void *buf, size_t count, uint64_t offset), fd,
 	      IO(.buf = buf, .count = count, .offset = offset), fd, buf, count, offset)
@@ -211,6 +213,8 @@ FAULT_FORWARD(int, ioas_iova_ranges, VFIO_OP_IOAS_IOVA_RANGES,
 	      iommufd, ranges)
 FAULT_FORWARD(int, ioas_map, VFIO_OP_IOAS_MAP, (BE, int iommufd, struct vfio_abi_ioas_map *map),
 	      iommufd, map, iommufd, map)
+FAULT_FORWARD(int, ioas_map_file, VFIO_OP_IOAS_MAP_FILE,
+	      (BE, int iommufd, struct vfio_abi_ioas_map_file *map), iommufd, map, iommufd, map)
 FAULT_FORWARD(int, ioas_unmap, VFIO_OP_IOAS_UNMAP,
 	      (BE, int iommufd, struct vfio_abi_ioas_unmap *unmap), iommufd, unmap, iommufd, unmap)
 FAULT_FORWARD(int, device_bind_iommufd, VFIO_OP_DEVICE_BIND_IOMMUFD,
@@ -244,6 +248,7 @@ static const struct vfio_backend_ops fault_ops = {
 	.open = fault_open,
 	.close = fault_close,
 	.readlink = fault_readlink,
+	.list_dir = fault_list_dir,
 	.pread = fault_pread,
 	.pwrite = fault_pwrite,
 	.mmap = fault_mmap,
@@ -272,6 +277,7 @@ static const struct vfio_backend_ops fault_ops = {
 	.ioas_alloc = fault_ioas_alloc,
 	.ioas_iova_ranges = fault_ioas_iova_ranges,
 	.ioas_map = fault_ioas_map,
+	.ioas_map_file = fault_ioas_map_file,
 	.ioas_unmap = fault_ioas_unmap,
 	.device_bind_iommufd = fault_device_bind_iommufd,
 	.device_attach_iommufd_pt = fault_device_attach_iommufd_pt,

@@ -63,6 +63,8 @@ MOCK_OP(open, VFIO_OP_OPEN, (BE, const char *path, int flags), -1, .path = path,
 MOCK_OP(close, VFIO_OP_CLOSE, (BE, int fd), fd, .path = NULL)
 MOCK_SSIZE_OP(readlink, VFIO_OP_READLINK, (BE, const char *path, char *buf, size_t size), -1,
 	      .path = path, .buf = buf, .count = size)
+MOCK_SSIZE_OP(list_dir, VFIO_OP_LIST_DIR, (BE, const char *path, char *buf, size_t size), -1,
+	      .path = path, .buf = buf, .count = size)
 MOCK_SSIZE_OP(pread, VFIO_OP_PREAD, (BE, int fd, void *buf, size_t count, uint64_t offset), fd,
 	      .buf = buf, .count = count, .offset = offset)
 MOCK_SSIZE_OP(pwrite, VFIO_OP_PWRITE, (BE, int fd, const void *buf, size_t count, uint64_t offset),
@@ -131,6 +133,8 @@ MOCK_OP(ioas_iova_ranges, VFIO_OP_IOAS_IOVA_RANGES,
 	.arg.ioas_iova_ranges = ranges)
 MOCK_OP(ioas_map, VFIO_OP_IOAS_MAP, (BE, int iommufd, struct vfio_abi_ioas_map *map), iommufd,
 	.arg.ioas_map = map)
+MOCK_OP(ioas_map_file, VFIO_OP_IOAS_MAP_FILE,
+	(BE, int iommufd, struct vfio_abi_ioas_map_file *map), iommufd, .arg.ioas_map_file = map)
 MOCK_OP(ioas_unmap, VFIO_OP_IOAS_UNMAP, (BE, int iommufd, struct vfio_abi_ioas_unmap *unmap),
 	iommufd, .arg.ioas_unmap = unmap)
 MOCK_OP(device_bind_iommufd, VFIO_OP_DEVICE_BIND_IOMMUFD,
@@ -163,6 +167,7 @@ static const struct vfio_backend_ops mock_ops = {
 	.open = mock_open,
 	.close = mock_close,
 	.readlink = mock_readlink,
+	.list_dir = mock_list_dir,
 	.pread = mock_pread,
 	.pwrite = mock_pwrite,
 	.mmap = mock_mmap,
@@ -191,6 +196,7 @@ static const struct vfio_backend_ops mock_ops = {
 	.ioas_alloc = mock_ioas_alloc,
 	.ioas_iova_ranges = mock_ioas_iova_ranges,
 	.ioas_map = mock_ioas_map,
+	.ioas_map_file = mock_ioas_map_file,
 	.ioas_unmap = mock_ioas_unmap,
 	.device_bind_iommufd = mock_device_bind_iommufd,
 	.device_attach_iommufd_pt = mock_device_attach_iommufd_pt,
@@ -254,13 +260,22 @@ static bool reply_shape(enum vfio_backend_op op, struct reply_shape *s)
 		*s = (struct reply_shape){ sizeof(struct vfio_device_feature), 0 };
 		return true;
 	case VFIO_OP_IOAS_ALLOC:
-	case VFIO_OP_IOAS_IOVA_RANGES:
+		*s = (struct reply_shape){ sizeof(struct vfio_abi_ioas_alloc), 0 };
+		return true;
 	case VFIO_OP_IOAS_MAP:
+		*s = (struct reply_shape){ sizeof(struct vfio_abi_ioas_map), 0 };
+		return true;
+	case VFIO_OP_IOAS_MAP_FILE:
+		*s = (struct reply_shape){ sizeof(struct vfio_abi_ioas_map_file), 0 };
+		return true;
 	case VFIO_OP_IOAS_UNMAP:
+		*s = (struct reply_shape){ sizeof(struct vfio_abi_ioas_unmap), 0 };
+		return true;
 	case VFIO_OP_DEVICE_BIND_IOMMUFD:
+		*s = (struct reply_shape){ sizeof(struct vfio_abi_device_bind_iommufd), 0 };
+		return true;
 	case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT:
-		/* Opaque here: the u32 size is all that is known. */
-		*s = (struct reply_shape){ sizeof(uint32_t), 0 };
+		*s = (struct reply_shape){ sizeof(struct vfio_abi_device_attach_iommufd_pt), 0 };
 		return true;
 	default:
 		return false;
@@ -295,6 +310,49 @@ static long reply_struct(struct vfio_mock_call *c, const uint8_t *answer, size_t
 	return 0;
 }
 
+/*
+ * IOMMU_IOAS_IOVA_RANGES: @answer is the struct and its num_iovas ranges; the
+ * caller's array gets those that fit, its struct the count and alignment, and
+ * too small an array answers -EMSGSIZE, as the kernel does.
+ */
+static long reply_iova_ranges(struct vfio_mock_call *c, const uint8_t *answer, size_t size)
+{
+	struct vfio_abi_ioas_iova_ranges *r = c->arg.ioas_iova_ranges, a;
+	uint32_t room;
+
+	if (!r || r->size < sizeof(*r) || size < sizeof(a))
+		return -EINVAL;
+	memcpy(&a, answer, sizeof(a));
+	if (a.num_iovas > (size - sizeof(a)) / sizeof(struct vfio_abi_iova_range))
+		return -EINVAL;
+	room = r->num_iovas;
+	if (room && r->allowed_iovas)
+		memcpy((void *)(uintptr_t)r->allowed_iovas, answer + sizeof(a),
+		       (room < a.num_iovas ? room : a.num_iovas) *
+			       sizeof(struct vfio_abi_iova_range));
+	r->num_iovas = a.num_iovas;
+	r->out_iova_alignment = a.out_iova_alignment;
+	return a.num_iovas > room ? -EMSGSIZE : 0;
+}
+
+/* list_dir: the whole names of @answer (packed, NUL-terminated) that fit; all their bytes. */
+static long reply_names(struct vfio_mock_call *c, const char *answer, size_t size)
+{
+	size_t stored = 0, len;
+
+	if (!c->buf && c->count)
+		return -EINVAL;
+	for (size_t at = 0; at < size; at += len) {
+		len = strnlen(answer + at, size - at) + 1;
+		/* In order, whole names only; an unterminated last name is never stored. */
+		if (at == stored && at + len <= c->count && at + len <= size) {
+			memcpy((char *)c->buf + at, answer + at, len);
+			stored += len;
+		}
+	}
+	return size > LONG_MAX ? -EINVAL : (long)size;
+}
+
 long vfio_mock_reply(struct vfio_mock_call *c, const void *answer, size_t size)
 {
 	size_t n;
@@ -309,6 +367,10 @@ long vfio_mock_reply(struct vfio_mock_call *c, const void *answer, size_t size)
 		n = size < c->count ? size : c->count;
 		memcpy(c->buf, answer, n);
 		return (long)n;
+	case VFIO_OP_LIST_DIR:
+		return reply_names(c, answer, size);
+	case VFIO_OP_IOAS_IOVA_RANGES:
+		return reply_iova_ranges(c, answer, size);
 	case VFIO_OP_MMAP:
 		if (!c->mmap_out)
 			return -EINVAL;

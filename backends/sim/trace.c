@@ -93,6 +93,8 @@ TRACE_FORWARD(int, open, VFIO_OP_OPEN, (BE, const char *path, int flags), (in, p
 TRACE_FORWARD(int, close, VFIO_OP_CLOSE, (BE, int fd), (in, fd), fd, .arg = NULL)
 TRACE_FORWARD(ssize_t, readlink, VFIO_OP_READLINK, (BE, const char *path, char *buf, size_t size),
 	      (in, path, buf, size), -1, .path = path, .buf = buf, .count = size)
+TRACE_FORWARD(ssize_t, list_dir, VFIO_OP_LIST_DIR, (BE, const char *path, char *buf, size_t size),
+	      (in, path, buf, size), -1, .path = path, .buf = buf, .count = size)
 TRACE_FORWARD(ssize_t, pread, VFIO_OP_PREAD, (BE, int fd, void *buf, size_t count, uint64_t offset),
 	      (in, fd, buf, count, offset), fd, .buf = buf, .count = count, .offset = offset)
 TRACE_FORWARD(ssize_t, pwrite, VFIO_OP_PWRITE,
@@ -172,6 +174,9 @@ TRACE_FORWARD(int, ioas_iova_ranges, VFIO_OP_IOAS_IOVA_RANGES,
 	      iommufd, .arg = ranges)
 TRACE_FORWARD(int, ioas_map, VFIO_OP_IOAS_MAP, (BE, int iommufd, struct vfio_abi_ioas_map *map),
 	      (in, iommufd, map), iommufd, .arg = map)
+TRACE_FORWARD(int, ioas_map_file, VFIO_OP_IOAS_MAP_FILE,
+	      (BE, int iommufd, struct vfio_abi_ioas_map_file *map), (in, iommufd, map), iommufd,
+	      .arg = map)
 TRACE_FORWARD(int, ioas_unmap, VFIO_OP_IOAS_UNMAP,
 	      (BE, int iommufd, struct vfio_abi_ioas_unmap *unmap), (in, iommufd, unmap), iommufd,
 	      .arg = unmap)
@@ -206,6 +211,7 @@ static const struct vfio_backend_ops trace_ops = {
 	.open = trace_open,
 	.close = trace_close,
 	.readlink = trace_readlink,
+	.list_dir = trace_list_dir,
 	.pread = trace_pread,
 	.pwrite = trace_pwrite,
 	.mmap = trace_mmap,
@@ -234,6 +240,7 @@ static const struct vfio_backend_ops trace_ops = {
 	.ioas_alloc = trace_ioas_alloc,
 	.ioas_iova_ranges = trace_ioas_iova_ranges,
 	.ioas_map = trace_ioas_map,
+	.ioas_map_file = trace_ioas_map_file,
 	.ioas_unmap = trace_ioas_unmap,
 	.device_bind_iommufd = trace_device_bind_iommufd,
 	.device_attach_iommufd_pt = trace_device_attach_iommufd_pt,

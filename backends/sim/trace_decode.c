@@ -22,24 +22,18 @@
 #define PATH_SHOWN 96 /* characters of a path or name, then "..." */
 #define DATA_SHOWN 8  /* bytes of pread/pwrite data, fds of an irq set... */
 
-struct flag_name {
-	uint64_t bits;
-	const char *name;
-};
-
+static void vput(struct trace_text *t, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 static void put(struct trace_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void put(struct trace_text *t, const char *fmt, ...)
+static void vput(struct trace_text *t, const char *fmt, va_list ap)
 {
 	size_t room = t->size - t->len;
-	va_list ap;
 	int n;
 
 	if (t->cut)
 		return;
-	va_start(ap, fmt);
 	n = vsnprintf(t->s + t->len, room, fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		t->s[t->len] = '\0';
 		return;
@@ -53,8 +47,25 @@ static void put(struct trace_text *t, const char *fmt, ...)
 	memcpy(t->s + t->size - 4, "...", 4);
 }
 
-/* Names for the bits of @v (a multi-bit name only when all its bits are set), the rest in hex. */
-static void put_flags(struct trace_text *t, uint64_t v, const struct flag_name *names, size_t n)
+static void put(struct trace_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vput(t, fmt, ap);
+	va_end(ap);
+}
+
+void trace_put(struct trace_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vput(t, fmt, ap);
+	va_end(ap);
+}
+
+void trace_put_flags(struct trace_text *t, uint64_t v, const struct flag_name *names, size_t n)
 {
 	const char *sep = "";
 
@@ -73,7 +84,7 @@ static void put_flags(struct trace_text *t, uint64_t v, const struct flag_name *
 		put(t, "%s0x%llx", sep, (unsigned long long)v);
 }
 
-#define PUT_FLAGS(t, v, names) put_flags((t), (v), (names), ARRAY_SIZE(names))
+#define PUT_FLAGS(t, v, names) trace_put_flags((t), (v), (names), ARRAY_SIZE(names))
 
 /* A string in quotes, escaped, at most @len bytes of it (SIZE_MAX: up to its NUL). */
 static void put_str(struct trace_text *t, const char *s, size_t len)
@@ -118,6 +129,25 @@ static void put_s32s(struct trace_text *t, const int32_t *v, uint32_t count, siz
 	for (size_t i = 0; i < n && i < DATA_SHOWN; i++)
 		put(t, i ? ",%d" : "%d", v[i]);
 	put(t, count > DATA_SHOWN || n < count ? ",...]" : "]");
+}
+
+/* The whole names in @n bytes of @buf (each NUL-terminated), '["a","b",...]'. */
+static void put_names(struct trace_text *t, const char *buf, size_t n)
+{
+	size_t at = 0, shown = 0;
+
+	put(t, "[");
+	while (at < n && memchr(buf + at, '\0', n - at)) {
+		if (shown++ == DATA_SHOWN) {
+			put(t, ",...");
+			break;
+		}
+		if (shown > 1)
+			put(t, ",");
+		put_str(t, buf + at, SIZE_MAX);
+		at += strlen(buf + at) + 1;
+	}
+	put(t, "]");
 }
 
 /* Elements of @elem bytes that fit in a struct of @argsz bytes past its @fixed ones. */
@@ -333,8 +363,8 @@ static void put_ioctl_in(struct trace_text *t, enum vfio_backend_op op, const vo
 		break;
 	case VFIO_OP_GROUP_GET_STATUS:
 		break;
-	default: /* iommufd: the structs are opaque here */
-		put(t, " arg=0x%llx", (unsigned long long)(uintptr_t)arg);
+	default: /* iommufd and the device cdev */
+		trace_put_iommufd_in(t, op, arg);
 		break;
 	}
 }
@@ -357,6 +387,11 @@ void trace_decode_in(struct trace_text *t, const struct trace_call *c)
 		return;
 	case VFIO_OP_READLINK:
 		put(t, "readlink(");
+		put_str(t, c->path, SIZE_MAX);
+		put(t, ", %zu)", c->count);
+		return;
+	case VFIO_OP_LIST_DIR:
+		put(t, "list_dir(");
 		put_str(t, c->path, SIZE_MAX);
 		put(t, ", %zu)", c->count);
 		return;
@@ -516,6 +551,12 @@ void trace_decode_out(struct trace_text *t, const struct trace_call *c, int64_t 
 			put_str(t, c->buf, (uint64_t)ret < c->count ? (size_t)ret : c->count);
 		}
 		return;
+	case VFIO_OP_LIST_DIR:
+		if (ret > 0 && c->buf) {
+			put(t, " -> ");
+			put_names(t, c->buf, (uint64_t)ret < c->count ? (size_t)ret : c->count);
+		}
+		return;
 	case VFIO_OP_PREAD:
 		if (ret > 0 && c->buf) {
 			put(t, " -> ");
@@ -532,7 +573,10 @@ void trace_decode_out(struct trace_text *t, const struct trace_call *c, int64_t 
 			put_ioctl_out(t, c->op, c->arg);
 		return;
 	default:
-		if (c->arg && ret >= 0)
+		/* The iommufd and cdev ops come last; they judge @ret themselves. */
+		if (c->arg && c->op >= VFIO_OP_IOMMUFD_DESTROY)
+			trace_put_iommufd_out(t, c->op, c->arg, ret);
+		else if (c->arg && ret >= 0)
 			put_ioctl_out(t, c->op, c->arg);
 		return;
 	}

@@ -29,29 +29,20 @@
 #include <sys/types.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
+#include <vfio/abi.h>
 #include <vfio/kernel.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Version of struct vfio_backend_ops; raised whenever the table changes. */
-#define VFIO_BACKEND_OPS_VERSION 1
+/*
+ * Version of struct vfio_backend_ops; raised whenever the table changes.
+ * 2: list_dir and ioas_map_file.
+ */
+#define VFIO_BACKEND_OPS_VERSION 2
 
 struct vfio_backend;
-
-/*
- * iommufd ABI structures, defined by the iommufd mode's own ABI header; the
- * table names them now so that mode fills its slots without a new version.
- */
-struct vfio_abi_iommu_destroy;
-struct vfio_abi_ioas_alloc;
-struct vfio_abi_ioas_iova_ranges;
-struct vfio_abi_ioas_map;
-struct vfio_abi_ioas_unmap;
-struct vfio_abi_device_bind_iommufd;
-struct vfio_abi_device_attach_iommufd_pt;
-struct vfio_abi_device_detach_iommufd_pt;
 
 /**
  * struct vfio_backend_ops - the operations of a backend
@@ -71,6 +62,13 @@ struct vfio_backend_ops {
 	int (*close)(struct vfio_backend *be, int fd);                      /* close(2) */
 	/* readlink(2): bytes stored (not NUL-terminated) */
 	ssize_t (*readlink)(struct vfio_backend *be, const char *path, char *buf, size_t size);
+	/*
+	 * opendir(3)/readdir(3): the names in directory @path but "." and "..",
+	 * each NUL-terminated, one after another, in order up to the first that
+	 * does not fit in @buf; returns the bytes all of them need (more than
+	 * @size: call again with more room)
+	 */
+	ssize_t (*list_dir)(struct vfio_backend *be, const char *path, char *buf, size_t size);
 	/* pread(2): bytes read */
 	ssize_t (*pread)(struct vfio_backend *be, int fd, void *buf, size_t count, uint64_t offset);
 	/* pwrite(2): bytes written */
@@ -138,6 +136,9 @@ struct vfio_backend_ops {
 				struct vfio_abi_ioas_iova_ranges *ranges);
 	/* IOMMU_IOAS_MAP */
 	int (*ioas_map)(struct vfio_backend *be, int iommufd, struct vfio_abi_ioas_map *map);
+	/* IOMMU_IOAS_MAP_FILE */
+	int (*ioas_map_file)(struct vfio_backend *be, int iommufd,
+			     struct vfio_abi_ioas_map_file *map);
 	/* IOMMU_IOAS_UNMAP */
 	int (*ioas_unmap)(struct vfio_backend *be, int iommufd, struct vfio_abi_ioas_unmap *unmap);
 	/* VFIO_DEVICE_BIND_IOMMUFD */
@@ -170,6 +171,7 @@ enum vfio_backend_op {
 	VFIO_OP_OPEN,
 	VFIO_OP_CLOSE,
 	VFIO_OP_READLINK,
+	VFIO_OP_LIST_DIR,
 	VFIO_OP_PREAD,
 	VFIO_OP_PWRITE,
 	VFIO_OP_MMAP,
@@ -198,6 +200,7 @@ enum vfio_backend_op {
 	VFIO_OP_IOAS_ALLOC,
 	VFIO_OP_IOAS_IOVA_RANGES,
 	VFIO_OP_IOAS_MAP,
+	VFIO_OP_IOAS_MAP_FILE,
 	VFIO_OP_IOAS_UNMAP,
 	VFIO_OP_DEVICE_BIND_IOMMUFD,
 	VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT,

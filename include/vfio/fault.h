@@ -107,8 +107,9 @@ struct vfio_fault_io {
  * typedef vfio_fault_match_fn - a filter's predicate
  * @op: the op called
  * @fd: its handle (the container, group, device, KVM device or iommufd it acts
- *	on); -1 for open, readlink and munmap, which act on none
- * @arg: the op's main argument: open, readlink: the path (const char *);
+ *	on); -1 for open, readlink, list_dir and munmap, which act on none
+ * @arg: the op's main argument: open, readlink, list_dir: the path
+ *	(const char *);
  *	GROUP_GET_DEVICE_FD: the device name (const char *); pread, pwrite,
  *	mmap, munmap: a const struct vfio_fault_io *; CHECK_EXTENSION,
  *	SET_IOMMU: the const unsigned long * extension or type;
@@ -132,7 +133,8 @@ typedef bool (*vfio_fault_match_fn)(enum vfio_backend_op op, int fd, const void 
  * @op: the op, or VFIO_FAULT_ANY_OP
  * @flags: VFIO_FAULT_MATCH_FD, VFIO_FAULT_ONCE
  * @fd: with VFIO_FAULT_MATCH_FD, the handle a call must act on (see
- *	vfio_fault_match_fn for which handle; -1 matches open, readlink, munmap)
+ *	vfio_fault_match_fn for which handle; -1 matches open, readlink,
+ *	list_dir, munmap)
  * @match: NULL, or a predicate a call must also pass
  * @opaque: passed to @match
  * @skip: matching calls let through before the first failure

@@ -29,16 +29,18 @@ extern "C" {
 /**
  * struct vfio_mock_call - one call's arguments, tagged by @op
  * @op: the op
- * @fd: the handle it acts on; -1 for open, readlink and munmap
- * @path: open, readlink: the path; GROUP_GET_DEVICE_FD: the device name
+ * @fd: the handle it acts on; -1 for open, readlink, list_dir and munmap
+ * @path: open, readlink, list_dir: the path; GROUP_GET_DEVICE_FD: the device
+ *	name
  * @flags: open: O_*; mmap: MAP_*
  * @prot: mmap: PROT_*
  * @value: CHECK_EXTENSION: the extension; SET_IOMMU: the IOMMU type;
  *	GROUP_SET_CONTAINER: the container handle
- * @buf: readlink, pread: where the answer's bytes go
+ * @buf: readlink, list_dir, pread: where the answer's bytes go
  * @data: pwrite: the bytes
  * @addr: mmap: the address hint; munmap: the address
- * @count: readlink: @buf's size; pread, pwrite: bytes; mmap, munmap: the length
+ * @count: readlink, list_dir: @buf's size; pread, pwrite: bytes; mmap,
+ *	munmap: the length
  * @offset: pread, pwrite, mmap: the offset in the file
  * @mmap_out: mmap: where the hook stores the mapping's address on success
  * @arg: every other ioctl: the uAPI struct as the caller passed it, for the
@@ -79,6 +81,7 @@ struct vfio_mock_call {
 		struct vfio_abi_ioas_alloc *ioas_alloc;
 		struct vfio_abi_ioas_iova_ranges *ioas_iova_ranges;
 		struct vfio_abi_ioas_map *ioas_map;
+		struct vfio_abi_ioas_map_file *ioas_map_file;
 		struct vfio_abi_ioas_unmap *ioas_unmap;
 		struct vfio_abi_device_bind_iommufd *bind_iommufd;
 		struct vfio_abi_device_attach_iommufd_pt *attach_iommufd_pt;
@@ -89,9 +92,9 @@ struct vfio_mock_call {
 /**
  * struct vfio_mock_hooks - the user's side of a mock
  * @call: answers every op (required): a value >= 0 or a negative errno, as the
- *	op's contract in <vfio/backend.h> says.  Ops other than readlink, pread
- *	and pwrite return an int: an answer outside int's range reaches the
- *	caller as -ERANGE.  May fill @c's outputs (@buf, *@mmap_out, @arg).
+ *	op's contract in <vfio/backend.h> says.  Ops other than readlink,
+ *	list_dir, pread and pwrite return an int: an answer outside int's
+ *	range reaches the caller as -ERANGE.  May fill @c's outputs (@buf, *@mmap_out, @arg).
  * @destroy: NULL, or called with the opaque by vfio_backend_destroy()
  */
 struct vfio_mock_hooks {
@@ -113,25 +116,32 @@ int vfio_mock_backend_new(const struct vfio_mock_hooks *hooks, void *opaque,
 /**
  * vfio_mock_reply() - answer a call's output with canned bytes, as the kernel would
  * @c: the call, in a hook
- * @answer: what the op gives back: for readlink and pread the bytes; for mmap
- *	the mapping's address itself; for an ioctl a whole struct as the kernel
- *	fills it, with any capability chain or array after it (its argsz is
- *	not copied: @size stands for it)
+ * @answer: what the op gives back: for readlink and pread the bytes; for
+ *	list_dir the names, each NUL-terminated, one after another; for mmap
+ *	the mapping's address itself; for IOMMU_IOAS_IOVA_RANGES the struct
+ *	followed by its num_iovas ranges; for any other ioctl a whole struct as
+ *	the kernel fills it, with any capability chain or array after it (its
+ *	argsz or size is not copied: @size stands for it)
  * @size: bytes of @answer (unused for mmap)
  *
- * readlink and pread get at most @c->count bytes.  An ioctl's struct gets the
- * whole @answer when the caller's argsz holds @size bytes.  When it does not,
+ * readlink and pread get at most @c->count bytes; list_dir gets the whole
+ * names that fit in @c->count bytes, in order.  IOMMU_IOAS_IOVA_RANGES fills
+ * as many ranges as the caller's num_iovas makes room for at its
+ * allowed_iovas, sets num_iovas to the count and out_iova_alignment, and
+ * answers -EMSGSIZE when the room was too small, as the kernel does.  Any
+ * other ioctl's struct gets the whole @answer when the caller's argsz (the
+ * iommufd structs' size) holds @size bytes.  When it does not,
  * VFIO_DEVICE_GET_INFO, VFIO_DEVICE_GET_REGION_INFO and VFIO_IOMMU_GET_INFO
  * get the fixed struct with argsz raised to @size and cap_offset 0, and
  * answer 0, as the kernel does for a capability chain that does not fit;
  * VFIO_DEVICE_GET_PCI_HOT_RESET_INFO gets the fixed part (the count) and
- * answers -ENOSPC; the others answer -EINVAL.  The iommufd structs, opaque
- * here, are taken as starting with their u32 size, as they all do.
+ * answers -ENOSPC; the others answer -EINVAL.
  *
- * Return: readlink, pread: the bytes stored; mmap: 0; an ioctl: 0, or the
- * errno above; -EINVAL for NULL @c or @answer, an op with no output
- * (open, close, pwrite, munmap...), NULL @c->arg or an argsz below the fixed
- * struct.
+ * Return: readlink, pread: the bytes stored; list_dir: @size (the bytes all
+ * the names need); mmap: 0; an ioctl: 0, or the errno above; -EINVAL for
+ * NULL @c or @answer, an op with no output (open, close, pwrite, munmap,
+ * IOMMU_DESTROY...), NULL @c->arg, an argsz (size) below the fixed struct,
+ * or an IOVA_RANGES @answer shorter than its num_iovas says.
  */
 long vfio_mock_reply(struct vfio_mock_call *c, const void *answer, size_t size);
 

@@ -116,15 +116,15 @@ static inline long vfio_mock_cmocka_call(void *opaque, enum vfio_backend_op op,
 
 /*
  * vfio_expect_op() - the next call is @op_ on handle @fd_ (-1 for open, readlink,
- * munmap), any path; it answers @ret_.
+ * list_dir, munmap), any path; it answers @ret_.
  */
 #define vfio_expect_op(op_, fd_, ret_) \
 	vfio_expect_step_(op_, fd_, expect_any(vfio_mock_cmocka_call, path), NULL, 0, ret_)
 
 /*
- * vfio_expect_path() - as vfio_expect_op(), and the path (open, readlink) or
- * device name (GROUP_GET_DEVICE_FD) is the string @path_, which must live until
- * the call.
+ * vfio_expect_path() - as vfio_expect_op(), and the path (open, readlink,
+ * list_dir) or device name (GROUP_GET_DEVICE_FD) is the string @path_, which
+ * must live until the call.
  */
 #define vfio_expect_path(op_, fd_, path_, ret_)                                          \
 	vfio_expect_step_(op_, fd_,                                                      \
@@ -141,5 +141,16 @@ static inline long vfio_mock_cmocka_call(void *opaque, enum vfio_backend_op op,
 #define vfio_expect_reply(op_, fd_, answer_, size_, ret_)                                    \
 	vfio_expect_step_(op_, fd_, expect_any(vfio_mock_cmocka_call, path), answer_, size_, \
 			  ret_)
+
+/*
+ * vfio_expect_path_reply() - vfio_expect_path() and vfio_expect_reply() at once:
+ * the path is checked and the output filled (e.g. a list_dir of a sysfs
+ * directory, its names packed with their NULs, answering their @size_).
+ */
+#define vfio_expect_path_reply(op_, fd_, path_, answer_, size_, ret_)                    \
+	vfio_expect_step_(op_, fd_,                                                      \
+			  expect_check(vfio_mock_cmocka_call, path,                      \
+				       vfio_mock_cmocka_check_path, (uintptr_t)(path_)), \
+			  answer_, size_, ret_)
 
 #endif /* LIBVFIO_VFIO_MOCK_CMOCKA_H */

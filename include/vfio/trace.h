@@ -53,7 +53,7 @@ extern "C" {
  * @seq: the call's number, from 0 at creation; vfio_trace_clear() does not
  *	reset it
  * @op: the op
- * @fd: the handle it acted on; -1 for open, readlink and munmap
+ * @fd: the handle it acted on; -1 for open, readlink, list_dir and munmap
  * @result: what the op returned: a value >= 0 or a negative errno
  * @text: the decoded call, NUL-terminated; cut short with "..." when longer
  */

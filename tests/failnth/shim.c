@@ -81,6 +81,8 @@ static int shim_check_extension(BE, int container, unsigned long ext)
 FORWARD(int, open, VFIO_OP_OPEN, (BE, const char *path, int flags), path, flags)
 FORWARD(ssize_t, readlink, VFIO_OP_READLINK, (BE, const char *path, char *buf, size_t size),
 	path, buf, size)
+FORWARD(ssize_t, list_dir, VFIO_OP_LIST_DIR, (BE, const char *path, char *buf, size_t size),
+	path, buf, size)
 FORWARD(ssize_t, pread, VFIO_OP_PREAD, (BE, int fd, void *buf, size_t count, uint64_t offset),
 	fd, buf, count, offset)
 FORWARD(ssize_t, pwrite, VFIO_OP_PWRITE,
@@ -114,8 +116,34 @@ FORWARD(int, device_get_irq_info, VFIO_OP_DEVICE_GET_IRQ_INFO,
 FORWARD(int, device_set_irqs, VFIO_OP_DEVICE_SET_IRQS, (BE, int device, struct vfio_irq_set *set),
 	device, set)
 FORWARD(int, device_reset, VFIO_OP_DEVICE_RESET, (BE, int device), device)
+FORWARD(int, device_get_pci_hot_reset_info, VFIO_OP_DEVICE_GET_PCI_HOT_RESET_INFO,
+	(BE, int device, struct vfio_pci_hot_reset_info *info), device, info)
+FORWARD(int, device_pci_hot_reset, VFIO_OP_DEVICE_PCI_HOT_RESET,
+	(BE, int device, struct vfio_pci_hot_reset *reset), device, reset)
+FORWARD(int, device_ioeventfd, VFIO_OP_DEVICE_IOEVENTFD,
+	(BE, int device, struct vfio_device_ioeventfd *ioeventfd), device, ioeventfd)
+FORWARD(int, device_feature, VFIO_OP_DEVICE_FEATURE,
+	(BE, int device, struct vfio_device_feature *feature), device, feature)
 FORWARD(int, kvm_device_set_attr, VFIO_OP_KVM_DEVICE_SET_ATTR,
 	(BE, int kvm_device, const struct kvm_device_attr *attr), kvm_device, attr)
+FORWARD(int, iommufd_destroy, VFIO_OP_IOMMUFD_DESTROY,
+	(BE, int iommufd, struct vfio_abi_iommu_destroy *destroy), iommufd, destroy)
+FORWARD(int, ioas_alloc, VFIO_OP_IOAS_ALLOC, (BE, int iommufd, struct vfio_abi_ioas_alloc *alloc),
+	iommufd, alloc)
+FORWARD(int, ioas_iova_ranges, VFIO_OP_IOAS_IOVA_RANGES,
+	(BE, int iommufd, struct vfio_abi_ioas_iova_ranges *ranges), iommufd, ranges)
+FORWARD(int, ioas_map, VFIO_OP_IOAS_MAP, (BE, int iommufd, struct vfio_abi_ioas_map *map),
+	iommufd, map)
+FORWARD(int, ioas_map_file, VFIO_OP_IOAS_MAP_FILE,
+	(BE, int iommufd, struct vfio_abi_ioas_map_file *map), iommufd, map)
+FORWARD(int, ioas_unmap, VFIO_OP_IOAS_UNMAP, (BE, int iommufd, struct vfio_abi_ioas_unmap *unmap),
+	iommufd, unmap)
+FORWARD(int, device_bind_iommufd, VFIO_OP_DEVICE_BIND_IOMMUFD,
+	(BE, int device, struct vfio_abi_device_bind_iommufd *bind), device, bind)
+FORWARD(int, device_attach_iommufd_pt, VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT,
+	(BE, int device, struct vfio_abi_device_attach_iommufd_pt *attach), device, attach)
+FORWARD(int, device_detach_iommufd_pt, VFIO_OP_DEVICE_DETACH_IOMMUFD_PT,
+	(BE, int device, struct vfio_abi_device_detach_iommufd_pt *detach), device, detach)
 
 #undef BE
 #undef FORWARD
@@ -125,7 +153,7 @@ static void shim_destroy(struct vfio_backend *be)
 	free(shim_of(be));
 }
 
-/* The ops libvfio's core calls (the others stay NULL: the core never calls them). */
+/* Every op: the core calls them all, in one mode or another. */
 static const struct vfio_backend_ops shim_ops = {
 	.version = VFIO_BACKEND_OPS_VERSION,
 	.name = "failnth",
@@ -133,6 +161,7 @@ static const struct vfio_backend_ops shim_ops = {
 	.open = shim_open,
 	.close = shim_close,
 	.readlink = shim_readlink,
+	.list_dir = shim_list_dir,
 	.pread = shim_pread,
 	.pwrite = shim_pwrite,
 	.mmap = shim_mmap,
@@ -152,7 +181,20 @@ static const struct vfio_backend_ops shim_ops = {
 	.device_get_irq_info = shim_device_get_irq_info,
 	.device_set_irqs = shim_device_set_irqs,
 	.device_reset = shim_device_reset,
+	.device_get_pci_hot_reset_info = shim_device_get_pci_hot_reset_info,
+	.device_pci_hot_reset = shim_device_pci_hot_reset,
+	.device_ioeventfd = shim_device_ioeventfd,
+	.device_feature = shim_device_feature,
 	.kvm_device_set_attr = shim_kvm_device_set_attr,
+	.iommufd_destroy = shim_iommufd_destroy,
+	.ioas_alloc = shim_ioas_alloc,
+	.ioas_iova_ranges = shim_ioas_iova_ranges,
+	.ioas_map = shim_ioas_map,
+	.ioas_map_file = shim_ioas_map_file,
+	.ioas_unmap = shim_ioas_unmap,
+	.device_bind_iommufd = shim_device_bind_iommufd,
+	.device_attach_iommufd_pt = shim_device_attach_iommufd_pt,
+	.device_detach_iommufd_pt = shim_device_detach_iommufd_pt,
 };
 
 struct vfio_backend *fn_shim_new(struct fn_run *r, struct vfio_backend *fault,

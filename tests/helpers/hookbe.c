@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
+
 #include "hookbe.h"
 
 #define IN(be) (t_hook_of(be)->inner)
@@ -119,6 +121,39 @@ static int kvm_attr(struct vfio_backend *be, int fd, const struct kvm_device_att
 	return IN(be)->ops->kvm_device_set_attr(IN(be), fd, attr);
 }
 
+/* The rest: forwarded when the inner backend has them, -EOPNOTSUPP as the core answers if not. */
+#define FWD(name, T)                                                         \
+	static int name##_(struct vfio_backend *be, int fd, T *arg)          \
+	{                                                                    \
+		struct vfio_backend *in = IN(be);                            \
+									     \
+		return in->ops->name ? in->ops->name(in, fd, arg) : -EOPNOTSUPP; \
+	}
+
+FWD(iommu_get_info, struct vfio_iommu_type1_info)
+FWD(device_get_pci_hot_reset_info, struct vfio_pci_hot_reset_info)
+FWD(device_pci_hot_reset, struct vfio_pci_hot_reset)
+FWD(device_ioeventfd, struct vfio_device_ioeventfd)
+FWD(device_feature, struct vfio_device_feature)
+FWD(iommufd_destroy, struct vfio_abi_iommu_destroy)
+FWD(ioas_alloc, struct vfio_abi_ioas_alloc)
+FWD(ioas_iova_ranges, struct vfio_abi_ioas_iova_ranges)
+FWD(ioas_map, struct vfio_abi_ioas_map)
+FWD(ioas_map_file, struct vfio_abi_ioas_map_file)
+FWD(ioas_unmap, struct vfio_abi_ioas_unmap)
+FWD(device_bind_iommufd, struct vfio_abi_device_bind_iommufd)
+FWD(device_attach_iommufd_pt, struct vfio_abi_device_attach_iommufd_pt)
+FWD(device_detach_iommufd_pt, struct vfio_abi_device_detach_iommufd_pt)
+
+#undef FWD
+
+static ssize_t list_dir_(struct vfio_backend *be, const char *path, char *buf, size_t size)
+{
+	struct vfio_backend *in = IN(be);
+
+	return in->ops->list_dir ? in->ops->list_dir(in, path, buf, size) : -EOPNOTSUPP;
+}
+
 void t_hook_init(struct t_hook *h, struct vfio_backend *inner)
 {
 	*h = (struct t_hook){
@@ -130,6 +165,7 @@ void t_hook_init(struct t_hook *h, struct vfio_backend *inner)
 			.open = open_,
 			.close = close_,
 			.readlink = readlink_,
+			.list_dir = list_dir_,
 			.pread = pread_,
 			.pwrite = pwrite_,
 			.mmap = mmap_,
@@ -137,6 +173,7 @@ void t_hook_init(struct t_hook *h, struct vfio_backend *inner)
 			.get_api_version = api_version,
 			.check_extension = check_extension,
 			.set_iommu = set_iommu,
+			.iommu_get_info = iommu_get_info_,
 			.iommu_map_dma = map_dma,
 			.iommu_unmap_dma = unmap_dma,
 			.group_get_status = group_status,
@@ -148,7 +185,20 @@ void t_hook_init(struct t_hook *h, struct vfio_backend *inner)
 			.device_get_irq_info = irq_info,
 			.device_set_irqs = set_irqs,
 			.device_reset = reset,
+			.device_get_pci_hot_reset_info = device_get_pci_hot_reset_info_,
+			.device_pci_hot_reset = device_pci_hot_reset_,
+			.device_ioeventfd = device_ioeventfd_,
+			.device_feature = device_feature_,
 			.kvm_device_set_attr = kvm_attr,
+			.iommufd_destroy = iommufd_destroy_,
+			.ioas_alloc = ioas_alloc_,
+			.ioas_iova_ranges = ioas_iova_ranges_,
+			.ioas_map = ioas_map_,
+			.ioas_map_file = ioas_map_file_,
+			.ioas_unmap = ioas_unmap_,
+			.device_bind_iommufd = device_bind_iommufd_,
+			.device_attach_iommufd_pt = device_attach_iommufd_pt_,
+			.device_detach_iommufd_pt = device_detach_iommufd_pt_,
 		},
 	};
 	h->base.ops = &h->ops;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include <vfio/mock.h>
+
 #include "hookbe.h"
 #include "testutil.h"
 
@@ -291,6 +293,54 @@ static void region_irq_dma_ops(void **state)
 	t_pages_free(mem, 1);
 }
 
+/* ---- the hook backend itself: the new ops forwarded, or -EOPNOTSUPP without them ---- */
+
+static long answer_op(void *opaque, enum vfio_backend_op op, struct vfio_mock_call *c)
+{
+	(void)opaque, (void)c;
+	return 100 + op;
+}
+
+static void hook_forwards_new_ops(void **state)
+{
+	static const struct vfio_mock_hooks hooks = { .call = answer_op };
+	static const struct vfio_backend_ops bare = { .version = VFIO_BACKEND_OPS_VERSION };
+	struct vfio_backend *mock, none = { .ops = &bare };
+	const struct vfio_backend_ops *o;
+	struct t_hook h;
+	uint64_t arg[8] = { 64 };
+	char buf[8];
+
+	(void)state;
+	assert_ok(vfio_mock_backend_new(&hooks, NULL, &mock));
+	for (int pass = 0; pass < 2; pass++) {
+		t_hook_init(&h, pass ? &none : mock);
+		o = h.base.ops;
+#define CHECK(OP, call) assert_int_equal((call), pass ? -EOPNOTSUPP : 100 + (OP))
+		CHECK(VFIO_OP_LIST_DIR, o->list_dir(&h.base, "/d", buf, sizeof(buf)));
+		CHECK(VFIO_OP_IOMMU_GET_INFO, o->iommu_get_info(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_GET_PCI_HOT_RESET_INFO,
+		      o->device_get_pci_hot_reset_info(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_PCI_HOT_RESET,
+		      o->device_pci_hot_reset(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_IOEVENTFD, o->device_ioeventfd(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_FEATURE, o->device_feature(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_IOMMUFD_DESTROY, o->iommufd_destroy(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_IOAS_ALLOC, o->ioas_alloc(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_IOAS_IOVA_RANGES, o->ioas_iova_ranges(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_IOAS_MAP, o->ioas_map(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_IOAS_MAP_FILE, o->ioas_map_file(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_IOAS_UNMAP, o->ioas_unmap(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_BIND_IOMMUFD, o->device_bind_iommufd(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT,
+		      o->device_attach_iommufd_pt(&h.base, 3, (void *)arg));
+		CHECK(VFIO_OP_DEVICE_DETACH_IOMMUFD_PT,
+		      o->device_detach_iommufd_pt(&h.base, 3, (void *)arg));
+#undef CHECK
+	}
+	vfio_backend_destroy(mock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +348,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(group_ops, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_ops, setup, teardown),
 		cmocka_unit_test_setup_teardown(region_irq_dma_ops, setup, teardown),
+		cmocka_unit_test(hook_forwards_new_ops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

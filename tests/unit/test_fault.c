@@ -53,6 +53,8 @@ COUNT_OP(int, open, VFIO_OP_OPEN, (BE, const char *path, int flags), flags, path
 COUNT_OP(int, close, VFIO_OP_CLOSE, (BE, int fd), fd, NULL, (void)0)
 COUNT_OP(ssize_t, readlink, VFIO_OP_READLINK, (BE, const char *path, char *buf, size_t size),
 	 (long)size, path, (void)buf)
+COUNT_OP(ssize_t, list_dir, VFIO_OP_LIST_DIR, (BE, const char *path, char *buf, size_t size),
+	 (long)size, path, (void)buf)
 COUNT_OP(ssize_t, pread, VFIO_OP_PREAD, (BE, int fd, void *buf, size_t count, uint64_t offset),
 	 fd, buf, ((void)count, (void)offset))
 COUNT_OP(ssize_t, pwrite, VFIO_OP_PWRITE,
@@ -106,6 +108,8 @@ COUNT_OP(int, ioas_iova_ranges, VFIO_OP_IOAS_IOVA_RANGES,
 	 (BE, int iommufd, struct vfio_abi_ioas_iova_ranges *ranges), iommufd, ranges, (void)0)
 COUNT_OP(int, ioas_map, VFIO_OP_IOAS_MAP, (BE, int iommufd, struct vfio_abi_ioas_map *map), iommufd,
 	 map, (void)0)
+COUNT_OP(int, ioas_map_file, VFIO_OP_IOAS_MAP_FILE,
+	 (BE, int iommufd, struct vfio_abi_ioas_map_file *map), iommufd, map, (void)0)
 COUNT_OP(int, ioas_unmap, VFIO_OP_IOAS_UNMAP, (BE, int iommufd, struct vfio_abi_ioas_unmap *unmap),
 	 iommufd, unmap, (void)0)
 COUNT_OP(int, device_bind_iommufd, VFIO_OP_DEVICE_BIND_IOMMUFD,
@@ -145,6 +149,7 @@ static const struct vfio_backend_ops counting_ops = {
 	.open = count_open,
 	.close = count_close,
 	.readlink = count_readlink,
+	.list_dir = count_list_dir,
 	.pread = count_pread,
 	.pwrite = count_pwrite,
 	.mmap = count_mmap,
@@ -173,6 +178,7 @@ static const struct vfio_backend_ops counting_ops = {
 	.ioas_alloc = count_ioas_alloc,
 	.ioas_iova_ranges = count_ioas_iova_ranges,
 	.ioas_map = count_ioas_map,
+	.ioas_map_file = count_ioas_map_file,
 	.ioas_unmap = count_ioas_unmap,
 	.device_bind_iommufd = count_device_bind_iommufd,
 	.device_attach_iommufd_pt = count_device_attach_iommufd_pt,
@@ -218,6 +224,7 @@ static long call_op(struct vfio_backend *be, enum vfio_backend_op op)
 	case VFIO_OP_OPEN: return o->open(be, p, h);
 	case VFIO_OP_CLOSE: return o->close(be, h);
 	case VFIO_OP_READLINK: return o->readlink(be, p, arg_buf, (size_t)h);
+	case VFIO_OP_LIST_DIR: return o->list_dir(be, p, arg_buf, (size_t)h);
 	case VFIO_OP_PREAD: return o->pread(be, h, p, 4, 0);
 	case VFIO_OP_PWRITE: return o->pwrite(be, h, p, 4, 0);
 	case VFIO_OP_MMAP: return o->mmap(be, h, NULL, 4096, 0, 0, 0, &out);
@@ -247,6 +254,7 @@ static long call_op(struct vfio_backend *be, enum vfio_backend_op op)
 	case VFIO_OP_IOAS_ALLOC: return o->ioas_alloc(be, h, p);
 	case VFIO_OP_IOAS_IOVA_RANGES: return o->ioas_iova_ranges(be, h, p);
 	case VFIO_OP_IOAS_MAP: return o->ioas_map(be, h, p);
+	case VFIO_OP_IOAS_MAP_FILE: return o->ioas_map_file(be, h, p);
 	case VFIO_OP_IOAS_UNMAP: return o->ioas_unmap(be, h, p);
 	case VFIO_OP_DEVICE_BIND_IOMMUFD: return o->device_bind_iommufd(be, h, p);
 	case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT: return o->device_attach_iommufd_pt(be, h, p);

@@ -53,6 +53,7 @@ static long call_op(struct vfio_backend *be, enum vfio_backend_op op)
 	case VFIO_OP_OPEN: return o->open(be, p, h);
 	case VFIO_OP_CLOSE: return o->close(be, h);
 	case VFIO_OP_READLINK: return o->readlink(be, p, arg_buf, (size_t)h);
+	case VFIO_OP_LIST_DIR: return o->list_dir(be, p, arg_buf, (size_t)h);
 	case VFIO_OP_PREAD: return o->pread(be, h, p, 4, 0);
 	case VFIO_OP_PWRITE: return o->pwrite(be, h, p, 4, 0);
 	case VFIO_OP_MMAP: return o->mmap(be, h, NULL, 4096, 0, 0, 0, &out);
@@ -82,6 +83,7 @@ static long call_op(struct vfio_backend *be, enum vfio_backend_op op)
 	case VFIO_OP_IOAS_ALLOC: return o->ioas_alloc(be, h, p);
 	case VFIO_OP_IOAS_IOVA_RANGES: return o->ioas_iova_ranges(be, h, p);
 	case VFIO_OP_IOAS_MAP: return o->ioas_map(be, h, p);
+	case VFIO_OP_IOAS_MAP_FILE: return o->ioas_map_file(be, h, p);
 	case VFIO_OP_IOAS_UNMAP: return o->ioas_unmap(be, h, p);
 	case VFIO_OP_DEVICE_BIND_IOMMUFD: return o->device_bind_iommufd(be, h, p);
 	case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT: return o->device_attach_iommufd_pt(be, h, p);
@@ -204,7 +206,7 @@ static void test_filter_predicate_sees_each_op(void **state)
 	for (int i = 0; i < VFIO_OP_COUNT; i++) {
 		enum vfio_backend_op op = (enum vfio_backend_op)i;
 		bool no_handle = op == VFIO_OP_OPEN || op == VFIO_OP_READLINK ||
-				 op == VFIO_OP_MUNMAP;
+				 op == VFIO_OP_LIST_DIR || op == VFIO_OP_MUNMAP;
 
 		assert_int_equal(call_op(f->fault, op), ANSWER(op));
 		assert_int_equal(s->calls[op], 1);

@@ -5,6 +5,7 @@
  * -errno.  A few calls also go to the real kernel on ordinary files.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -140,6 +141,9 @@ static const struct vfio_kernel_sys fake_sys = {
 	.mmap = fake_mmap,
 	.munmap = fake_munmap,
 	.readlink = fake_readlink,
+	.fdopendir = fdopendir, /* list_dir has its fakes in test_kernel_iommufd.c */
+	.readdir = readdir,
+	.closedir = closedir,
 };
 
 static void fake_succeeds(long ret)
@@ -192,6 +196,9 @@ static void test_new_sys_rejects_bad_args(void **state)
 	assert_int_equal(vfio_kernel_backend_new_sys(&fake_sys, NULL), -EINVAL);
 	partial.readlink = NULL;
 	assert_int_equal(vfio_kernel_backend_new_sys(&partial, &be), -EINVAL);
+	partial = fake_sys;
+	partial.closedir = NULL;
+	assert_int_equal(vfio_kernel_backend_new_sys(&partial, &be), -EINVAL);
 	assert_null(be);
 }
 
@@ -203,15 +210,17 @@ static void test_ops_table(void **state)
 	assert_int_equal(ops->version, VFIO_BACKEND_OPS_VERSION);
 	assert_string_equal(ops->name, "kernel");
 	assert_non_null(ops->destroy);
-	/* The iommufd ops wait for their ABI. */
-	assert_null(ops->iommufd_destroy);
-	assert_null(ops->ioas_alloc);
-	assert_null(ops->ioas_iova_ranges);
-	assert_null(ops->ioas_map);
-	assert_null(ops->ioas_unmap);
-	assert_null(ops->device_bind_iommufd);
-	assert_null(ops->device_attach_iommufd_pt);
-	assert_null(ops->device_detach_iommufd_pt);
+	/* Every op is there: the kernel backend leaves nothing to -EOPNOTSUPP. */
+	assert_non_null(ops->list_dir);
+	assert_non_null(ops->iommufd_destroy);
+	assert_non_null(ops->ioas_alloc);
+	assert_non_null(ops->ioas_iova_ranges);
+	assert_non_null(ops->ioas_map);
+	assert_non_null(ops->ioas_map_file);
+	assert_non_null(ops->ioas_unmap);
+	assert_non_null(ops->device_bind_iommufd);
+	assert_non_null(ops->device_attach_iommufd_pt);
+	assert_non_null(ops->device_detach_iommufd_pt);
 }
 
 /* ---- files ---- */
@@ -651,6 +660,20 @@ static void test_real_syscalls(void **state)
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(be->ops->get_api_version(be, fd), -ENOTTY);
+	{
+		/* the hot paths, which call libc directly: the errno still comes back */
+		struct vfio_iommu_type1_dma_map dmap = { .argsz = sizeof(dmap) };
+		struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+		struct vfio_irq_set set = { .argsz = sizeof(set) };
+		struct vfio_abi_ioas_map imap = { .size = sizeof(imap) };
+		struct vfio_abi_ioas_unmap iunmap = { .size = sizeof(iunmap) };
+
+		assert_int_equal(be->ops->iommu_map_dma(be, fd, &dmap), -ENOTTY);
+		assert_int_equal(be->ops->iommu_unmap_dma(be, fd, &unmap), -ENOTTY);
+		assert_int_equal(be->ops->device_set_irqs(be, fd, &set), -ENOTTY);
+		assert_int_equal(be->ops->ioas_map(be, fd, &imap), -ENOTTY);
+		assert_int_equal(be->ops->ioas_unmap(be, fd, &iunmap), -ENOTTY);
+	}
 	assert_int_equal(be->ops->close(be, fd), 0);
 
 	fd = memfd_create("test_kernel_backend", MFD_CLOEXEC);
@@ -694,6 +717,8 @@ static void test_op_names(void **state)
 			    "KVM_SET_DEVICE_ATTR");
 	assert_string_equal(vfio_backend_op_name(VFIO_OP_DEVICE_DETACH_IOMMUFD_PT),
 			    "VFIO_DEVICE_DETACH_IOMMUFD_PT");
+	assert_string_equal(vfio_backend_op_name(VFIO_OP_LIST_DIR), "list_dir");
+	assert_string_equal(vfio_backend_op_name(VFIO_OP_IOAS_MAP_FILE), "IOMMU_IOAS_MAP_FILE");
 	assert_string_equal(vfio_backend_op_name(VFIO_OP_COUNT), "?");
 	assert_string_equal(vfio_backend_op_name((enum vfio_backend_op)-1), "?");
 	assert_string_equal(vfio_backend_op_name((enum vfio_backend_op)1000), "?");

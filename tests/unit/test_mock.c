@@ -73,12 +73,19 @@ static const struct vfio_group_status viable = {
 	.argsz = sizeof(viable), .flags = VFIO_GROUP_FLAGS_VIABLE
 };
 
+/* Type1 with 4 KiB pages and no capability chain: any IOVA. */
+static const struct vfio_iommu_type1_info iommu_info = {
+	.argsz = sizeof(iommu_info), .flags = VFIO_IOMMU_INFO_PGSIZES, .iova_pgsizes = 0x1000
+};
+
 static void script_group_join(void)
 {
 	vfio_expect_path(VFIO_OP_OPEN, -1, GROUP_PATH, GFD);
 	vfio_expect_reply(VFIO_OP_GROUP_GET_STATUS, GFD, &viable, sizeof(viable), 0);
 	vfio_expect_op(VFIO_OP_GROUP_SET_CONTAINER, GFD, 0);
 	vfio_expect_op(VFIO_OP_SET_IOMMU, CFD, 0);
+	/* the IOMMU's page sizes and IOVA ranges, now that it is set */
+	vfio_expect_reply(VFIO_OP_IOMMU_GET_INFO, CFD, &iommu_info, sizeof(iommu_info), 0);
 }
 
 static void script_group_leave(void)
@@ -193,6 +200,34 @@ static void test_scripted_open_and_read(void **state)
 	assert_ok(vfio_region_read(d, 1, 8, &v, sizeof(v), NULL));
 	assert_int_equal(v, 0x44332211); /* little-endian host, as CI's */
 	close_all(c, d);
+}
+
+/* list_dir and the iommufd ops script as the others: path, answer, errno. */
+static void test_scripted_list_dir_and_iommufd(void **state)
+{
+	struct vfio_backend *be = *state;
+	static const char names[] = "vfio0\0vfio1"; /* 12 bytes */
+	const struct vfio_abi_ioas_map_file ans = { .iova = 0x200000 };
+	struct vfio_abi_ioas_map_file map = { .size = sizeof(map), .fd = 9, .length = 4096 };
+	struct vfio_abi_device_detach_iommufd_pt detach = { .argsz = sizeof(detach) };
+	char buf[8];
+
+	vfio_expect_path_reply(VFIO_OP_LIST_DIR, -1, "/sys/x/vfio-dev", names, sizeof(names),
+			       sizeof(names));
+	memset(buf, '#', sizeof(buf));
+	assert_int_equal(be->ops->list_dir(be, "/sys/x/vfio-dev", buf, sizeof(buf)), 12);
+	assert_memory_equal(buf, "vfio0\0##", 8); /* "vfio1" did not fit */
+	vfio_expect_path(VFIO_OP_LIST_DIR, -1, "/sys/y", -ENOENT);
+	assert_int_equal(be->ops->list_dir(be, "/sys/y", buf, sizeof(buf)), -ENOENT);
+
+	vfio_expect_reply(VFIO_OP_IOAS_MAP_FILE, 30, &ans, sizeof(ans), 0);
+	assert_int_equal(be->ops->ioas_map_file(be, 30, &map), 0);
+	assert_int_equal(map.iova, 0x200000);
+	assert_int_equal(map.fd, 0); /* the answer's struct, all of it past the size */
+	vfio_expect_op(VFIO_OP_IOAS_MAP_FILE, 30, -ENOTTY);
+	assert_int_equal(be->ops->ioas_map_file(be, 30, &map), -ENOTTY);
+	vfio_expect_op(VFIO_OP_DEVICE_DETACH_IOMMUFD_PT, DFD, 0);
+	assert_int_equal(be->ops->device_detach_iommufd_pt(be, DFD, &detach), 0);
 }
 
 static void test_scripted_errors_reach_the_caller(void **state)
@@ -379,6 +414,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		FIXTURE_TEST(test_scripted_open_and_read),
+		FIXTURE_TEST(test_scripted_list_dir_and_iommufd),
 		FIXTURE_TEST(test_scripted_errors_reach_the_caller),
 		cmocka_unit_test(test_strict),
 	};

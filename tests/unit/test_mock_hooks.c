@@ -114,6 +114,7 @@ static void test_every_op_reaches_the_hook(void **state)
 		case VFIO_OP_OPEN: o->open(be, "p", 0); break;
 		case VFIO_OP_CLOSE: o->close(be, h); break;
 		case VFIO_OP_READLINK: o->readlink(be, "p", buf, 1); break;
+		case VFIO_OP_LIST_DIR: o->list_dir(be, "p", buf, 1); break;
 		case VFIO_OP_PREAD: o->pread(be, h, buf, 1, 0); break;
 		case VFIO_OP_PWRITE: o->pwrite(be, h, buf, 1, 0); break;
 		case VFIO_OP_MMAP: o->mmap(be, h, NULL, 1, 0, 0, 0, &out); break;
@@ -144,6 +145,7 @@ static void test_every_op_reaches_the_hook(void **state)
 		case VFIO_OP_IOAS_ALLOC: o->ioas_alloc(be, h, p); break;
 		case VFIO_OP_IOAS_IOVA_RANGES: o->ioas_iova_ranges(be, h, p); break;
 		case VFIO_OP_IOAS_MAP: o->ioas_map(be, h, p); break;
+		case VFIO_OP_IOAS_MAP_FILE: o->ioas_map_file(be, h, p); break;
 		case VFIO_OP_IOAS_UNMAP: o->ioas_unmap(be, h, p); break;
 		case VFIO_OP_DEVICE_BIND_IOMMUFD: o->device_bind_iommufd(be, h, p); break;
 		case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT: o->device_attach_iommufd_pt(be, h, p); break;
@@ -152,7 +154,8 @@ static void test_every_op_reaches_the_hook(void **state)
 		}
 		assert_int_equal(r.calls, before + 1);
 		assert_int_equal(r.last.op, op);
-		if (op == VFIO_OP_OPEN || op == VFIO_OP_READLINK || op == VFIO_OP_MUNMAP)
+		if (op == VFIO_OP_OPEN || op == VFIO_OP_READLINK || op == VFIO_OP_LIST_DIR ||
+		    op == VFIO_OP_MUNMAP)
 			assert_int_equal(r.last.fd, -1);
 		else
 			assert_int_equal(r.last.fd, 40 + i);
@@ -299,7 +302,7 @@ static void test_reply_other_structs(void **state)
 	assert_int_equal(hinfo.count, 2);
 	assert_int_equal(hinfo.argsz, sizeof(hinfo));
 
-	/* iommufd: the u32 size bounds the copy. */
+	/* iommufd: the struct's own size bounds the copy; below the ABI's, EINVAL. */
 	c = (struct vfio_mock_call){ .op = VFIO_OP_IOAS_ALLOC, .arg.ptr = iommufd };
 	assert_int_equal(vfio_mock_reply(&c, ians_fd, sizeof(ians_fd)), 0);
 	assert_int_equal(iommufd[0], 12);
@@ -307,6 +310,95 @@ static void test_reply_other_structs(void **state)
 	assert_int_equal(iommufd[2], 6);
 	iommufd[0] = 8;
 	assert_int_equal(vfio_mock_reply(&c, ians_fd, sizeof(ians_fd)), -EINVAL);
+}
+
+static void test_reply_iommufd_structs(void **state)
+{
+	struct vfio_abi_ioas_map_file mf = { .size = sizeof(mf), .fd = 7, .iova = 0 };
+	struct vfio_abi_ioas_map_file mf_ans = { .iova = 0x100000 };
+	struct vfio_abi_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = 3 };
+	struct vfio_abi_device_bind_iommufd bind_ans = { .iommufd = 3, .out_devid = 9 };
+	struct vfio_abi_ioas_unmap unmap = { .size = sizeof(unmap) - 8 };
+	struct vfio_mock_call c = { .op = VFIO_OP_IOAS_MAP_FILE, .arg.ioas_map_file = &mf };
+
+	(void)state;
+	assert_int_equal(vfio_mock_reply(&c, &mf_ans, sizeof(mf_ans)), 0);
+	assert_int_equal(mf.size, sizeof(mf));
+	assert_int_equal(mf.iova, 0x100000);
+	c = (struct vfio_mock_call){ .op = VFIO_OP_DEVICE_BIND_IOMMUFD, .arg.bind_iommufd = &bind };
+	assert_int_equal(vfio_mock_reply(&c, &bind_ans, sizeof(bind_ans)), 0);
+	assert_int_equal(bind.argsz, sizeof(bind));
+	assert_int_equal(bind.out_devid, 9);
+	/* A struct smaller than the ABI's: the kernel's EINVAL, nothing written. */
+	c = (struct vfio_mock_call){ .op = VFIO_OP_IOAS_UNMAP, .arg.ioas_unmap = &unmap };
+	assert_int_equal(vfio_mock_reply(&c, &unmap, sizeof(unmap)), -EINVAL);
+	assert_int_equal(unmap.size, sizeof(unmap) - 8);
+}
+
+static void test_reply_iova_ranges(void **state)
+{
+	struct {
+		struct vfio_abi_ioas_iova_ranges r;
+		struct vfio_abi_iova_range ranges[3];
+	} ans = { .r = { .num_iovas = 3, .out_iova_alignment = 4096 },
+		  .ranges = { { 0, 0xfedfffff }, { 0xfef00000, 0xffffffff },
+			      { 1ull << 32, ~0ull } } };
+	struct vfio_abi_iova_range got[3] = { { 0 } };
+	struct vfio_abi_ioas_iova_ranges r = { .size = sizeof(r), .ioas_id = 2, .num_iovas = 1,
+					       .allowed_iovas = (uintptr_t)got };
+	struct vfio_mock_call c = { .op = VFIO_OP_IOAS_IOVA_RANGES, .arg.ioas_iova_ranges = &r };
+
+	(void)state;
+	/* Room for one: that one, the count, the alignment, and EMSGSIZE. */
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans)), -EMSGSIZE);
+	assert_int_equal(r.num_iovas, 3);
+	assert_int_equal(r.out_iova_alignment, 4096);
+	assert_int_equal(r.ioas_id, 2);
+	assert_int_equal(got[0].last, 0xfedfffff);
+	assert_int_equal(got[1].last, 0);
+	/* Room for all. */
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans)), 0);
+	assert_memory_equal(got, ans.ranges, sizeof(got));
+	/* No room and no array: only the count. */
+	r = (struct vfio_abi_ioas_iova_ranges){ .size = sizeof(r) };
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans)), -EMSGSIZE);
+	assert_int_equal(r.num_iovas, 3);
+
+	/* An answer shorter than its count, a struct below the ABI's, no struct: EINVAL. */
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans) - 1), -EINVAL);
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans.r) - 1), -EINVAL);
+	r.size = sizeof(r) - 8;
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans)), -EINVAL);
+	c.arg.ptr = NULL;
+	assert_int_equal(vfio_mock_reply(&c, &ans, sizeof(ans)), -EINVAL);
+}
+
+static void test_reply_list_dir(void **state)
+{
+	static const char names[] = "vfio0\0vfio12\0x"; /* 6 + 7 + 2 bytes */
+	char buf[16];
+	struct vfio_mock_call c = { .op = VFIO_OP_LIST_DIR, .buf = buf, .count = sizeof(buf) };
+
+	(void)state;
+	memset(buf, '#', sizeof(buf));
+	assert_int_equal(vfio_mock_reply(&c, names, sizeof(names)), 15);
+	assert_memory_equal(buf, names, 15);
+	assert_int_equal(buf[15], '#');
+	/* Whole names only, in order: not "vfio12", which does not fit, nor any after it. */
+	memset(buf, '#', sizeof(buf));
+	c.count = 10;
+	assert_int_equal(vfio_mock_reply(&c, names, sizeof(names)), 15);
+	assert_memory_equal(buf, "vfio0\0####", 10);
+	/* No room: only the size. */
+	c = (struct vfio_mock_call){ .op = VFIO_OP_LIST_DIR };
+	assert_int_equal(vfio_mock_reply(&c, names, sizeof(names)), 15);
+	c.count = 4;
+	assert_int_equal(vfio_mock_reply(&c, names, sizeof(names)), -EINVAL); /* no buffer */
+	/* A last name without its NUL is never stored. */
+	memset(buf, '#', sizeof(buf));
+	c = (struct vfio_mock_call){ .op = VFIO_OP_LIST_DIR, .buf = buf, .count = sizeof(buf) };
+	assert_int_equal(vfio_mock_reply(&c, "ab\0cd", 5), 5);
+	assert_memory_equal(buf, "ab\0##", 5);
 }
 
 static void test_reply_bytes_and_mmap(void **state)
@@ -408,6 +500,9 @@ int main(void)
 		cmocka_unit_test(test_new_bad_args),
 		cmocka_unit_test(test_reply_region_info),
 		cmocka_unit_test(test_reply_other_structs),
+		cmocka_unit_test(test_reply_iommufd_structs),
+		cmocka_unit_test(test_reply_iova_ranges),
+		cmocka_unit_test(test_reply_list_dir),
 		cmocka_unit_test(test_reply_bytes_and_mmap),
 		cmocka_unit_test(test_threads),
 	};

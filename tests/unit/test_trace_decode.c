@@ -15,6 +15,7 @@
 #include "testutil.h"
 
 #define LINK "../../../kernel/iommu_groups/12"
+#define NAMES "vfio0\0vfio12\0x" /* what list_dir finds: 6 + 7 + 2 bytes */
 
 struct fixture {
 	struct vfio_backend *inner, *trace;
@@ -35,6 +36,9 @@ static long inner_call(void *opaque, enum vfio_backend_op op, struct vfio_mock_c
 	switch (op) {
 	case VFIO_OP_READLINK:
 		return vfio_mock_reply(c, LINK, strlen(LINK));
+	case VFIO_OP_LIST_DIR:
+		vfio_mock_reply(c, NAMES, sizeof(NAMES));
+		break;
 	case VFIO_OP_PREAD:
 		return vfio_mock_reply(c, "\x78\x56\x34\x12", 4);
 	case VFIO_OP_MMAP:
@@ -68,6 +72,28 @@ static long inner_call(void *opaque, enum vfio_backend_op op, struct vfio_mock_c
 		break;
 	case VFIO_OP_DEVICE_GET_PCI_HOT_RESET_INFO:
 		c->arg.hot_reset_info->count = 2;
+		break;
+	case VFIO_OP_IOAS_ALLOC:
+		c->arg.ioas_alloc->out_ioas_id = 2;
+		break;
+	case VFIO_OP_IOAS_IOVA_RANGES:
+		c->arg.ioas_iova_ranges->num_iovas = 3;
+		c->arg.ioas_iova_ranges->out_iova_alignment = 0x1000;
+		break;
+	case VFIO_OP_IOAS_MAP:
+		c->arg.ioas_map->iova = 0x400000;
+		break;
+	case VFIO_OP_IOAS_MAP_FILE:
+		c->arg.ioas_map_file->iova = 0x800000;
+		break;
+	case VFIO_OP_IOAS_UNMAP:
+		c->arg.ioas_unmap->length = 0x3000;
+		break;
+	case VFIO_OP_DEVICE_BIND_IOMMUFD:
+		c->arg.bind_iommufd->out_devid = 1;
+		break;
+	case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT:
+		c->arg.attach_iommufd_pt->pt_id = 3;
 		break;
 	default:
 		break;
@@ -316,37 +342,107 @@ static void test_kvm_and_iommufd_ops(void **state)
 	check_last(f->trace, VFIO_OP_KVM_DEVICE_SET_ATTR, 20,
 		   "KVM_SET_DEVICE_ATTR fd=20 group=7 attr=9 addr=0x0 flags=0x1", 0);
 
-	/* iommufd: opaque structs, shown by address. */
-	snprintf(expect, sizeof(expect), "IOMMU_IOAS_MAP fd=30 arg=%p", (void *)opaque);
+	/* A struct smaller than the ABI's is not read past its size (the kernel's EINVAL). */
+	f->answer[VFIO_OP_IOAS_MAP] = -EINVAL;
+	assert_int_equal(o->ioas_map(f->trace, 30, (void *)opaque), -EINVAL);
+	check_last(f->trace, VFIO_OP_IOAS_MAP, 30, "IOMMU_IOAS_MAP fd=30 size=16", -EINVAL);
+	f->answer[VFIO_OP_IOAS_MAP] = 0;
 	assert_int_equal(o->ioas_map(f->trace, 30, (void *)opaque), 0);
-	check_last(f->trace, VFIO_OP_IOAS_MAP, 30, expect, 0);
-	for (int i = VFIO_OP_IOMMUFD_DESTROY; i < VFIO_OP_COUNT; i++) {
-		enum vfio_backend_op op = (enum vfio_backend_op)i;
-		void *p = opaque;
-		long ret = -1;
+	check_last(f->trace, VFIO_OP_IOAS_MAP, 30, "IOMMU_IOAS_MAP fd=30 size=16", 0);
+	assert_int_equal(f->calls, 2 + 2);
+}
 
-		switch (op) {
-		case VFIO_OP_IOMMUFD_DESTROY: ret = o->iommufd_destroy(f->trace, 30, p); break;
-		case VFIO_OP_IOAS_ALLOC: ret = o->ioas_alloc(f->trace, 30, p); break;
-		case VFIO_OP_IOAS_IOVA_RANGES: ret = o->ioas_iova_ranges(f->trace, 30, p); break;
-		case VFIO_OP_IOAS_MAP: ret = o->ioas_map(f->trace, 30, p); break;
-		case VFIO_OP_IOAS_UNMAP: ret = o->ioas_unmap(f->trace, 30, p); break;
-		case VFIO_OP_DEVICE_BIND_IOMMUFD:
-			ret = o->device_bind_iommufd(f->trace, 30, p);
-			break;
-		case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT:
-			ret = o->device_attach_iommufd_pt(f->trace, 30, p);
-			break;
-		case VFIO_OP_DEVICE_DETACH_IOMMUFD_PT:
-			ret = o->device_detach_iommufd_pt(f->trace, 30, p);
-			break;
-		default: fail();
-		}
-		assert_int_equal(ret, 0);
-		snprintf(expect, sizeof(expect), "%s fd=30 arg=%p", vfio_backend_op_name(op), p);
-		check_last(f->trace, op, 30, expect, 0);
-	}
-	assert_int_equal(f->calls, 2 + 1 + 8);
+static void test_iommufd_ops(void **state)
+{
+	struct fixture *f = *state;
+	const struct vfio_backend_ops *o = f->trace->ops;
+	struct vfio_abi_iommu_destroy destroy = { .size = sizeof(destroy), .id = 2 };
+	struct vfio_abi_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct vfio_abi_ioas_iova_ranges ranges = { .size = sizeof(ranges), .ioas_id = 2,
+						    .allowed_iovas = 0x7000 };
+	struct vfio_abi_ioas_map map = { .size = sizeof(map), .ioas_id = 2,
+					 .flags = VFIO_ABI_IOAS_MAP_READABLE |
+						  VFIO_ABI_IOAS_MAP_WRITEABLE | 0x100,
+					 .user_va = 0x7f0000, .length = 0x2000 };
+	struct vfio_abi_ioas_map_file mapf = { .size = sizeof(mapf), .ioas_id = 2, .fd = 9,
+					       .flags = VFIO_ABI_IOAS_MAP_FIXED_IOVA |
+							VFIO_ABI_IOAS_MAP_READABLE,
+					       .start = 0x1000, .length = 0x4000,
+					       .iova = 0x800000 };
+	struct vfio_abi_ioas_unmap unmap = { .size = sizeof(unmap), .ioas_id = 2,
+					     .iova = 0x400000, .length = 0x3000 };
+	struct vfio_abi_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = 30 };
+	struct vfio_abi_device_attach_iommufd_pt attach = { .argsz = sizeof(attach), .pt_id = 2,
+							    .flags = 4 };
+	struct vfio_abi_device_detach_iommufd_pt detach = { .argsz = sizeof(detach) };
+
+	assert_int_equal(o->iommufd_destroy(f->trace, 30, &destroy), 0);
+	check_last(f->trace, VFIO_OP_IOMMUFD_DESTROY, 30, "IOMMU_DESTROY fd=30 id=2", 0);
+	assert_int_equal(o->ioas_alloc(f->trace, 30, &alloc), 0);
+	check_last(f->trace, VFIO_OP_IOAS_ALLOC, 30, "IOMMU_IOAS_ALLOC fd=30 -> ioas_id=2", 0);
+	assert_int_equal(o->ioas_iova_ranges(f->trace, 30, &ranges), 0);
+	check_last(f->trace, VFIO_OP_IOAS_IOVA_RANGES, 30,
+		   "IOMMU_IOAS_IOVA_RANGES fd=30 ioas_id=2 num_iovas=0 allowed_iovas=0x7000"
+		   " -> num_iovas=3 iova_alignment=0x1000", 0);
+	/* Too small an array still answers the count. */
+	f->answer[VFIO_OP_IOAS_IOVA_RANGES] = -EMSGSIZE;
+	assert_int_equal(o->ioas_iova_ranges(f->trace, 30, &ranges), -EMSGSIZE);
+	check_last(f->trace, VFIO_OP_IOAS_IOVA_RANGES, 30,
+		   "IOMMU_IOAS_IOVA_RANGES fd=30 ioas_id=2 num_iovas=3 allowed_iovas=0x7000"
+		   " -> num_iovas=3 iova_alignment=0x1000", -EMSGSIZE);
+	assert_int_equal(o->ioas_map(f->trace, 30, &map), 0);
+	check_last(f->trace, VFIO_OP_IOAS_MAP, 30,
+		   "IOMMU_IOAS_MAP fd=30 ioas_id=2 user_va=0x7f0000 length=0x2000 iova=0x0"
+		   " flags=WRITEABLE|READABLE|0x100 -> iova=0x400000", 0);
+	assert_int_equal(o->ioas_map_file(f->trace, 30, &mapf), 0);
+	check_last(f->trace, VFIO_OP_IOAS_MAP_FILE, 30,
+		   "IOMMU_IOAS_MAP_FILE fd=30 ioas_id=2 file_fd=9 start=0x1000 length=0x4000"
+		   " iova=0x800000 flags=FIXED_IOVA|READABLE -> iova=0x800000", 0);
+	/* 6.12 has no MAP_FILE: the inputs, and no answer. */
+	f->answer[VFIO_OP_IOAS_MAP_FILE] = -ENOTTY;
+	assert_int_equal(o->ioas_map_file(f->trace, 30, &mapf), -ENOTTY);
+	check_last(f->trace, VFIO_OP_IOAS_MAP_FILE, 30,
+		   "IOMMU_IOAS_MAP_FILE fd=30 ioas_id=2 file_fd=9 start=0x1000 length=0x4000"
+		   " iova=0x800000 flags=FIXED_IOVA|READABLE", -ENOTTY);
+	assert_int_equal(o->ioas_unmap(f->trace, 30, &unmap), 0);
+	check_last(f->trace, VFIO_OP_IOAS_UNMAP, 30,
+		   "IOMMU_IOAS_UNMAP fd=30 ioas_id=2 iova=0x400000 length=0x3000 -> length=0x3000",
+		   0);
+	assert_int_equal(o->device_bind_iommufd(f->trace, 31, &bind), 0);
+	check_last(f->trace, VFIO_OP_DEVICE_BIND_IOMMUFD, 31,
+		   "VFIO_DEVICE_BIND_IOMMUFD fd=31 iommufd=30 -> devid=1", 0);
+	assert_int_equal(o->device_attach_iommufd_pt(f->trace, 31, &attach), 0);
+	check_last(f->trace, VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT, 31,
+		   "VFIO_DEVICE_ATTACH_IOMMUFD_PT fd=31 pt_id=2 flags=0x4 -> pt_id=3", 0);
+	assert_int_equal(o->device_detach_iommufd_pt(f->trace, 31, &detach), 0);
+	check_last(f->trace, VFIO_OP_DEVICE_DETACH_IOMMUFD_PT, 31,
+		   "VFIO_DEVICE_DETACH_IOMMUFD_PT fd=31", 0);
+	f->answer[VFIO_OP_DEVICE_DETACH_IOMMUFD_PT] = -EFAULT;
+	assert_int_equal(o->device_detach_iommufd_pt(f->trace, 31, NULL), -EFAULT);
+	check_last(f->trace, VFIO_OP_DEVICE_DETACH_IOMMUFD_PT, 31,
+		   "VFIO_DEVICE_DETACH_IOMMUFD_PT fd=31 arg=NULL", -EFAULT);
+	assert_int_equal(f->calls, 12);
+}
+
+static void test_list_dir(void **state)
+{
+	struct fixture *f = *state;
+	const struct vfio_backend_ops *o = f->trace->ops;
+	char buf[32];
+
+	f->answer[VFIO_OP_LIST_DIR] = sizeof(NAMES);
+	assert_int_equal(o->list_dir(f->trace, "/sys/x/vfio-dev", buf, sizeof(buf)),
+			 sizeof(NAMES));
+	check_last(f->trace, VFIO_OP_LIST_DIR, -1,
+		   "list_dir(\"/sys/x/vfio-dev\", 32) -> [\"vfio0\",\"vfio12\",\"x\"]",
+		   sizeof(NAMES));
+	/* Only the names that were stored. */
+	assert_int_equal(o->list_dir(f->trace, "/sys/x/vfio-dev", buf, 8), sizeof(NAMES));
+	check_last(f->trace, VFIO_OP_LIST_DIR, -1,
+		   "list_dir(\"/sys/x/vfio-dev\", 8) -> [\"vfio0\"]", sizeof(NAMES));
+	f->answer[VFIO_OP_LIST_DIR] = -ENOENT;
+	assert_int_equal(o->list_dir(f->trace, "/sys/y", buf, sizeof(buf)), -ENOENT);
+	check_last(f->trace, VFIO_OP_LIST_DIR, -1, "list_dir(\"/sys/y\", 32)", -ENOENT);
 }
 
 static void test_long_text_is_cut(void **state)
@@ -382,6 +478,8 @@ int main(void)
 		FIXTURE_TEST(test_container_and_group_ops),
 		FIXTURE_TEST(test_device_ops),
 		FIXTURE_TEST(test_kvm_and_iommufd_ops),
+		FIXTURE_TEST(test_iommufd_ops),
+		FIXTURE_TEST(test_list_dir),
 		FIXTURE_TEST(test_long_text_is_cut),
 	};
 
