@@ -249,6 +249,12 @@ ssize_t sim_region_write(struct vfio_sim_device *d, unsigned int index, const vo
 			 ((uint64_t)index << SIM_INDEX_SHIFT) | pos, true);
 }
 
+ssize_t sim_region_read(struct vfio_sim_device *d, unsigned int index, void *buf, size_t count,
+			uint64_t pos)
+{
+	return region_rw(d, buf, count, ((uint64_t)index << SIM_INDEX_SHIFT) | pos, false);
+}
+
 static ssize_t file_rw(struct vfio_backend *be, int fd, void *buf, size_t count,
 		       uint64_t offset, bool write)
 {
@@ -260,8 +266,8 @@ static ssize_t file_rw(struct vfio_backend *be, int fd, void *buf, size_t count,
 	f = sim_file_lookup(sim, fd);
 	if (!f)
 		ret = -EBADF;
-	else if (f->type != SIM_FILE_DEVICE)
-		ret = -EINVAL; /* no read or write file operation */
+	else if (f->type != SIM_FILE_DEVICE || (f->cdev && !f->bound))
+		ret = -EINVAL; /* no read or write file operation; a cdev file not bound yet */
 	else if (!buf && count)
 		ret = -EFAULT;
 	else
@@ -328,6 +334,8 @@ int sim_mmap(struct vfio_backend *be, int fd, void *addr, size_t length, int pro
 		ret = -EBADF;
 	else if (f->type != SIM_FILE_DEVICE)
 		ret = -ENODEV; /* no mmap file operation */
+	else if (f->cdev && !f->bound)
+		ret = -EINVAL; /* access not granted before the bind */
 	else if (!out)
 		ret = -EFAULT;
 	else if (!length || (offset & (SIM_PAGE_SIZE - 1)))
@@ -409,7 +417,7 @@ static int pci_feature(struct vfio_device_feature *feature)
 			return efd;
 		sim_close_fd(&efd); /* the device never sleeps in the sim: no wake-up */
 		return 0;
-	default: /* PCI_VF_TOKEN: not an SR-IOV PF */
+	default: /* PCI_VF_TOKEN: not an SR-IOV PF; BUS_MASTER: CDX devices only (6.12) */
 		return -ENOTTY;
 	}
 }

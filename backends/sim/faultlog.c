@@ -69,16 +69,22 @@ static uint64_t first_gone(uint64_t va, uint64_t len, bool write)
 }
 
 /* Why the access of [iova, iova + len) faulted, and where first. */
-static void place_fault(const struct sim_container *c, struct vfio_sim_fault *f)
+static void place_fault(struct vfio_sim_device *d, struct vfio_sim_fault *f)
 {
 	uint32_t need = f->write ? VFIO_DMA_MAP_FLAG_WRITE : VFIO_DMA_MAP_FLAG_READ;
 	uint64_t at = f->iova, left = f->len;
+	int why;
+	const struct sim_dma_tree *t = sim_device_dma_table(d, &why);
 
 	f->reason = VFIO_SIM_FAULT_MEMORY_GONE; /* unless the walk finds more */
 	f->fault_iova = f->iova;
-	while (left && c) {
+	if (!t && why) { /* no translation at all: blocked, or noiommu */
+		f->reason = (enum vfio_sim_fault_reason)why;
+		return;
+	}
+	while (left && t) {
 		struct sim_dma_cursor cur;
-		const struct sim_dma *dma = dma_tree_lookup(&c->dma, at, &cur);
+		const struct sim_dma *dma = dma_tree_lookup(t, at, &cur);
 		uint64_t off, chunk, gone;
 
 		if (!dma || !(dma->prot & need)) {
@@ -134,7 +140,7 @@ int sim_dma_access(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t l
 			.write = write,
 		};
 
-		place_fault(d->group->container, &f);
+		place_fault(d, &f);
 		log_fault(sim, &f);
 	}
 	sim_unlock(sim);

@@ -25,6 +25,9 @@ int sim_group_open(struct vfio_sim *sim, unsigned int id)
 
 	if (!g)
 		return -ENOENT;
+	/* a device of the group is bound through its cdev: vfio_device_block_group */
+	if (g->cdev_binds)
+		return -EBUSY;
 	/* the kernel allows one open file per group */
 	if (g->file)
 		return -EBUSY;
@@ -61,6 +64,23 @@ void sim_group_release(struct vfio_sim *sim, struct vfio_sim_group *g)
 	g->file = NULL;
 }
 
+/* The device's first open (vfio_pci_core_enable): the model sees it enabled. */
+void sim_device_first_open(struct vfio_sim_device *d)
+{
+	if (d->model_ops && d->model_ops->open)
+		d->model_ops->open(d->model);
+}
+
+/* The device's last close: vfio_pci_core_close_device. */
+void sim_device_last_close(struct vfio_sim *sim, struct vfio_sim_device *d)
+{
+	/* interrupts off, triggers and ioeventfds dropped */
+	sim_irq_reset_all(sim, d);
+	sim_ioeventfd_clear(sim, d);
+	if (d->model_ops && d->model_ops->close)
+		d->model_ops->close(d->model);
+}
+
 /* A device file's last reference went: vfio_df_group_close. */
 void sim_device_release(struct vfio_sim *sim, struct vfio_sim_device *d)
 {
@@ -68,11 +88,7 @@ void sim_device_release(struct vfio_sim *sim, struct vfio_sim_device *d)
 
 	if (--d->open_count)
 		return;
-	/* vfio_pci_core_close_device: interrupts off, triggers and ioeventfds dropped */
-	sim_irq_reset_all(sim, d);
-	sim_ioeventfd_clear(sim, d);
-	if (d->model_ops && d->model_ops->close)
-		d->model_ops->close(d->model);
+	sim_device_last_close(sim, d);
 	/* the device stops using the container: vfio_group_unuse_container */
 	g->open_devices--;
 	sim_file_put(sim, g->file);
@@ -158,14 +174,15 @@ int sim_group_set_container(struct vfio_backend *be, int fd, int container)
 		ret = -EBADFD; /* an fd, but neither a container nor an iommufd */
 		goto out;
 	}
-	/* iommu_group_claim_dma_owner: a host driver owns the group's DMA */
-	if (!g->viable) {
+	/* iommu_group_claim_dma_owner: a host driver owns the group's DMA (not for noiommu) */
+	if (!g->viable && !sim->noiommu) {
 		ret = -EPERM;
 		goto out;
 	}
 	c = cf->u.container;
 	g->container = c;
 	c->ngroups++;
+	c->noiommu = sim->noiommu; /* all the sim's groups are of one kind */
 out:
 	sim_unlock(sim);
 	return ret;
@@ -216,7 +233,7 @@ static int name_match(const struct vfio_sim_device *d, const char *buf)
 }
 
 /* A new open file description of the device's memfd: mmap on it maps regions. */
-static int device_file_fd(const struct vfio_sim_device *d)
+int sim_device_file_fd(const struct vfio_sim_device *d)
 {
 	char path[40];
 	int fd;
@@ -271,7 +288,7 @@ int sim_group_get_device_fd(struct vfio_backend *be, int fd, const char *name)
 		ret = -EINVAL;
 		goto out;
 	}
-	dfd = device_file_fd(d);
+	dfd = sim_device_file_fd(d);
 	if (dfd < 0) {
 		ret = dfd;
 		goto out;
@@ -285,9 +302,7 @@ int sim_group_get_device_fd(struct vfio_backend *be, int fd, const char *name)
 	if (d->open_count++ == 0) {
 		g->open_devices++;
 		sim_file_get(g->file);
-		/* vfio_pci_core_enable: the device model sees the device enabled */
-		if (d->model_ops && d->model_ops->open)
-			d->model_ops->open(d->model);
+		sim_device_first_open(d);
 	}
 	ret = dfd;
 out:

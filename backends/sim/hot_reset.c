@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * PCI hot reset: the devices that share a slot or bus reset, and the two
- * ioctls on them, as drivers/vfio/pci/vfio_pci_core.c answers them for a
- * device opened through its group: vfio_pci_ioctl_get_pci_hot_reset_info(),
- * vfio_pci_ioctl_pci_hot_reset() with vfio_pci_ioctl_pci_hot_reset_groups(),
- * and vfio_pci_dev_set_hot_reset().  The sim's resettable buses hold VFIO
+ * ioctls on them, as drivers/vfio/pci/vfio_pci_core.c answers them:
+ * vfio_pci_ioctl_get_pci_hot_reset_info(), vfio_pci_ioctl_pci_hot_reset()
+ * with vfio_pci_ioctl_pci_hot_reset_groups() for a device opened through its
+ * group, and vfio_pci_dev_set_hot_reset().  A device bound through its cdev
+ * is answered with device ids, and resets with an empty group list when every
+ * device of the set is its iommufd's.  The sim's resettable buses hold VFIO
  * devices only, so every device on one is in the reset's device set.
  */
 
@@ -170,18 +172,31 @@ int sim_hot_reset_info(struct vfio_backend *be, int fd, struct vfio_pci_hot_rese
 	hdr.count = (uint32_t)n;
 	if (n > (hdr.argsz - sizeof(hdr)) / sizeof(info->devices[0])) {
 		ret = -ENOSPC; /* the count tells the caller the room to give */
-	} else {
-		for (i = 0; i < n; i++) {
-			struct vfio_pci_dependent_device dev = {
-				.group_id = set[i]->group->id,
-				.segment = set[i]->segment,
-				.bus = set[i]->bus,
-				.devfn = set[i]->devfn,
-			};
-
-			memcpy(&info->devices[i], &dev, sizeof(dev));
-		}
+		goto header;
 	}
+	if (sim_cdev_opened(d))
+		hdr.flags = VFIO_ABI_PCI_HOT_RESET_FLAG_DEV_ID |
+			    VFIO_ABI_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	for (i = 0; i < n; i++) {
+		struct vfio_pci_dependent_device dev = {
+			.group_id = set[i]->group->id, /* the devid, in the same place */
+			.segment = set[i]->segment,
+			.bus = set[i]->bus,
+			.devfn = set[i]->devfn,
+		};
+
+		if (hdr.flags) {
+			int id = sim_cdev_dev_id(set[i], d->ictx);
+
+			dev.group_id = id > 0	     ? (uint32_t)id :
+				       id == -ENOENT ? VFIO_ABI_PCI_DEVID_OWNED :
+						       VFIO_ABI_PCI_DEVID_NOT_OWNED;
+			if (dev.group_id == VFIO_ABI_PCI_DEVID_NOT_OWNED)
+				hdr.flags &= ~VFIO_ABI_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+		}
+		memcpy(&info->devices[i], &dev, sizeof(dev));
+	}
+header:
 	memcpy(info, &hdr, INFO_MINSZ);
 out:
 	free(set);
@@ -239,7 +254,8 @@ int sim_hot_reset(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset *re
 		ret = -EINVAL;
 		goto out;
 	}
-	if (!reset->count) { /* an empty group list is for cdev-opened devices */
+	/* an empty group list is for cdev-opened devices, and only it */
+	if (!!reset->count == sim_cdev_opened(d)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -257,7 +273,15 @@ int sim_hot_reset(struct vfio_backend *be, int fd, struct vfio_pci_hot_reset *re
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = check_groups(sim, reset, set, n);
+	/* cdev: every device bound to the iommufd, or in a group that is bound to it */
+	for (i = 0; !reset->count && i < n && !ret; i++) {
+		int id = sim_cdev_dev_id(set[i], d->ictx);
+
+		if (id <= 0 && id != -ENOENT)
+			ret = -EINVAL;
+	}
+	if (!ret && reset->count)
+		ret = check_groups(sim, reset, set, n);
 	if (ret)
 		goto out;
 	/* pci_reset_bus(): every device of the set */

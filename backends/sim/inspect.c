@@ -54,7 +54,9 @@ static void describe(const struct sim_file *f, struct vfio_sim_handle *h)
 	case SIM_FILE_GROUP:
 		h->kind = VFIO_SIM_HANDLE_GROUP;
 		h->group = f->u.group->id;
-		snprintf(h->name, sizeof(h->name), "/dev/vfio/%u", h->group);
+		snprintf(h->name, sizeof(h->name),
+			 f->u.group->sim->noiommu ? "/dev/vfio/noiommu-%u" : "/dev/vfio/%u",
+			 h->group);
 		break;
 	case SIM_FILE_DEVICE:
 		h->kind = VFIO_SIM_HANDLE_DEVICE;
@@ -64,6 +66,10 @@ static void describe(const struct sim_file *f, struct vfio_sim_handle *h)
 	case SIM_FILE_KVM:
 		h->kind = VFIO_SIM_HANDLE_KVM;
 		snprintf(h->name, sizeof(h->name), "kvm-vfio");
+		break;
+	case SIM_FILE_IOMMUFD:
+		h->kind = VFIO_SIM_HANDLE_IOMMUFD;
+		snprintf(h->name, sizeof(h->name), "/dev/iommu");
 		break;
 	}
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/pci_regs.h>
 
 #include "sim_private.h"
 
@@ -63,6 +64,51 @@ void sim_ioeventfd_clear(struct vfio_sim *sim, struct vfio_sim_device *d)
 		remove_entry(sim, d, d->ioeventfds);
 }
 
+/* @len bytes of config space at @pos, little-endian; false when it cannot be read. */
+static bool config_read(struct vfio_sim_device *d, unsigned int pos, unsigned int len,
+			uint32_t *v)
+{
+	uint8_t b[4] = { 0 };
+
+	if (sim_region_read(d, VFIO_PCI_CONFIG_REGION_INDEX, b, len, pos) != (ssize_t)len)
+		return false;
+	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return true;
+}
+
+/*
+ * Does [pos, pos + count) of BAR @index touch the MSI-X table?  vfio-pci
+ * takes the table's place from the MSI-X capability (vfio_pci_core_enable):
+ * the sim reads it from the device's config space, walking the list as the
+ * PCI core does.
+ */
+static bool on_msix_table(struct vfio_sim_device *d, unsigned int index, uint64_t pos,
+			  unsigned int count)
+{
+	uint32_t v, flags, table, at;
+	unsigned int ttl = 48; /* PCI_FIND_CAP_TTL */
+	uint64_t off, size;
+
+	if (!sim_is_pci(d) || !config_read(d, PCI_STATUS, 2, &v) || !(v & PCI_STATUS_CAP_LIST) ||
+	    !config_read(d, PCI_CAPABILITY_LIST, 1, &at))
+		return false;
+	for (at &= ~3u; at >= 0x40 && ttl--; at &= ~3u) {
+		if (!config_read(d, at, 2, &v))
+			return false;
+		if ((v & 0xff) == PCI_CAP_ID_MSIX) {
+			if (!config_read(d, at + PCI_MSIX_FLAGS, 2, &flags) ||
+			    !config_read(d, at + PCI_MSIX_TABLE, 4, &table) ||
+			    (table & PCI_MSIX_TABLE_BIR) != index)
+				return false;
+			off = table & PCI_MSIX_TABLE_OFFSET;
+			size = ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * 16ULL;
+			return !(pos + count <= off || pos >= off + size);
+		}
+		at = v >> 8;
+	}
+	return false;
+}
+
 static int ioeventfd(struct vfio_sim *sim, struct vfio_sim_device *d,
 		     const struct vfio_device_ioeventfd *req)
 {
@@ -83,6 +129,8 @@ static int ioeventfd(struct vfio_sim *sim, struct vfio_sim_device *d,
 	r = &d->regions[index];
 	if (!r->present || pos + count > r->size)
 		return -EINVAL;
+	if (on_msix_table(d, index, pos, count))
+		return -EINVAL; /* the MSI-X table is the kernel's */
 	for (e = d->ioeventfds; e; e = e->next) {
 		if (e->index == index && e->pos == pos && e->data == req->data &&
 		    e->count == count) {

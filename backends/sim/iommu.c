@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Containers and the type1 IOMMU: the container ioctls (drivers/vfio/container.c)
- * and the type1 driver's (drivers/vfio/vfio_iommu_type1.c), plus the device
- * side's DMA through the mapping table.
+ * and the type1 driver's (drivers/vfio/vfio_iommu_type1.c); the noiommu driver's
+ * few answers.  The device side's DMA through the mapping table is dma_rw.c's.
  */
 
 #include <errno.h>
@@ -110,6 +110,10 @@ static struct sim_container *container_iommu(struct vfio_sim *sim, int fd, const
 		*err = -EINVAL; /* no driver: the container answers EINVAL itself */
 		return NULL;
 	}
+	if (c->noiommu) {
+		*err = -ENOTTY; /* the noiommu driver answers only CHECK_EXTENSION */
+		return NULL;
+	}
 	if (!arg) {
 		*err = -EFAULT; /* copy_from_user */
 		return NULL;
@@ -129,31 +133,49 @@ int sim_get_api_version(struct vfio_backend *be, int fd)
 	return ret;
 }
 
+/* What type1 answers to CHECK_EXTENSION (@set: it is the container's driver). */
+static int type1_extension(unsigned long ext, bool set)
+{
+	switch (ext) {
+	case VFIO_TYPE1_IOMMU:
+	case VFIO_TYPE1v2_IOMMU:
+	case VFIO_TYPE1_NESTING_IOMMU:
+	case VFIO_UNMAP_ALL:
+		return 1;
+	case VFIO_UPDATE_VADDR:
+		return set; /* type1 answers for an opened IOMMU only */
+	default:
+		/* DMA_CC_IOMMU: VT-d without snoop control (QEMU's default) */
+		return 0;
+	}
+}
+
+/*
+ * The container asks its driver, or without one every driver it may use
+ * (vfio_iommu_driver_allowed: noiommu groups only the noiommu driver, real
+ * groups only the others), the first that claims the extension answering.
+ * The noiommu driver claims VFIO_NOIOMMU_IOMMU only in noiommu mode; type1
+ * is loaded in either mode.
+ */
 int sim_check_extension(struct vfio_backend *be, int fd, unsigned long ext)
 {
 	struct vfio_sim *sim = sim_of(be);
 	struct sim_container *c;
+	bool any;
 	int ret = 0;
 
 	sim_lock(sim);
 	c = container_get(sim, fd, &ret);
 	if (c) {
-		switch (ext) {
-		case VFIO_TYPE1_IOMMU:
-		case VFIO_TYPE1v2_IOMMU:
-		case VFIO_TYPE1_NESTING_IOMMU:
-		case VFIO_UNMAP_ALL:
+		any = !c->ngroups;
+		if (c->iommu_set && c->noiommu)
+			ret = ext == VFIO_NOIOMMU_IOMMU;
+		else if (c->iommu_set)
+			ret = type1_extension(ext, true);
+		else if ((any || c->noiommu) && sim->noiommu && ext == VFIO_NOIOMMU_IOMMU)
 			ret = 1;
-			break;
-		case VFIO_UPDATE_VADDR:
-			/* type1 answers for an opened IOMMU only */
-			ret = c->iommu_set;
-			break;
-		default:
-			/* DMA_CC_IOMMU: VT-d without snoop control (QEMU's default) */
-			ret = 0;
-			break;
-		}
+		else
+			ret = any || !c->noiommu ? type1_extension(ext, false) : 0;
 	}
 	sim_unlock(sim);
 	return ret;
@@ -171,6 +193,13 @@ int sim_set_iommu(struct vfio_backend *be, int fd, unsigned long type)
 		goto out;
 	if (!c->ngroups || c->iommu_set) {
 		ret = -EINVAL;
+		goto out;
+	}
+	if (c->noiommu) { /* only the noiommu driver may serve noiommu groups */
+		if (type == VFIO_NOIOMMU_IOMMU)
+			c->iommu_set = true; /* CAP_SYS_RAWIO: the sim grants it */
+		else
+			ret = -ENODEV;
 		goto out;
 	}
 	switch (type) {
@@ -309,6 +338,13 @@ static bool vaddr_pinnable(uint64_t vaddr, uint64_t size, uint32_t prot)
 	return ok;
 }
 
+/* Would pinning [vaddr, vaddr + size) (whole pages) for @prot succeed? */
+bool sim_pin_check(const struct sim_dma_tree *t, uint64_t vaddr, uint64_t size, uint32_t prot)
+{
+	return dma_tree_pinned(t, vaddr, size, prot) ||
+	       (vaddr_mapped(vaddr, size) && vaddr_pinnable(vaddr, size, prot));
+}
+
 static int do_map(struct vfio_sim *sim, struct sim_container *c,
 		  const struct vfio_iommu_type1_dma_map *map)
 {
@@ -345,8 +381,7 @@ static int do_map(struct vfio_sim *sim, struct sim_container *c,
 	 * not asked about again: the syscalls cost a microsecond a map.  What
 	 * that takes on trust is in dma_tree.c.
 	 */
-	if (!dma_tree_pinned(&c->dma, vaddr, size, prot) &&
-	    (!vaddr_mapped(vaddr, size) || !vaddr_pinnable(vaddr, size, prot)))
+	if (!sim_pin_check(&c->dma, vaddr, size, prot))
 		return -EFAULT;
 	ret = sim_locked_charge(c, size); /* RLIMIT_MEMLOCK: ENOMEM (limits.c) */
 	if (ret)
@@ -462,143 +497,6 @@ int sim_unmap_dma(struct vfio_backend *be, int fd, struct vfio_iommu_type1_dma_u
 out:
 	sim_unlock(sim);
 	return ret;
-}
-
-/* ---- the device side ---- */
-
-/*
- * A device access goes to the kernel as one process_vm_readv/writev for up to
- * DMA_IOV pieces of process memory (adjacent pieces merge) and DMA_BATCH bytes:
- * a syscall per access rather than per mapping, and one that fails where the
- * memory is gone (never a crash, whatever the program unmapped meanwhile).
- */
-#define DMA_IOV 64
-#define DMA_BATCH (1ULL << 30) /* below the kernel's MAX_RW_COUNT */
-
-static int dma_copy(void *local, size_t len, const struct iovec *remote, unsigned int n,
-		    bool write)
-{
-	struct iovec l = { .iov_base = local, .iov_len = len };
-	uint8_t *p = local;
-	int saved = errno;
-	unsigned int i;
-	ssize_t done;
-
-	done = write ? process_vm_writev(getpid(), &l, 1, remote, n, 0) :
-		       process_vm_readv(getpid(), &l, 1, remote, n, 0);
-	if (done < 0 && (errno == ENOSYS || errno == EPERM)) {
-		/* refused: sim_copy_process() copies as it can, piece by piece */
-		for (i = 0, done = 0; i < n; i++) {
-			if (sim_copy_process(p, (uint64_t)(uintptr_t)remote[i].iov_base,
-					     remote[i].iov_len, write))
-				break;
-			p += remote[i].iov_len;
-			done += (ssize_t)remote[i].iov_len;
-		}
-	}
-	errno = saved;
-	return done == (ssize_t)len ? 0 : -EFAULT;
-}
-
-static int dma_rw(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len, bool write)
-{
-	struct vfio_sim *sim = d->group->sim;
-	uint32_t need = write ? VFIO_DMA_MAP_FLAG_WRITE : VFIO_DMA_MAP_FLAG_READ;
-	const struct sim_dma *dma = NULL;
-	struct iovec remote[DMA_IOV];
-	struct sim_dma_cursor cur;
-	struct sim_container *c;
-	uint8_t *p = buf, *batch = buf;
-	size_t batched = 0;
-	unsigned int n = 0;
-	bool gone = false;
-	int ret = 0;
-
-	sim_lock(sim);
-	c = d->group->container;
-	if (!c || !c->iommu_set) {
-		ret = -ENODEV;
-		goto out;
-	}
-	while (len) {
-		uint64_t off, chunk, va;
-
-		/* the mapping that holds iova: the same one, the next one, or a search */
-		if (dma && iova - dma->iova >= dma->size) {
-			dma = dma_tree_cursor_next(&cur);
-			if (dma && dma->iova != iova)
-				dma = NULL;
-		} else if (!dma) {
-			dma = dma_tree_lookup(&c->dma, iova, &cur);
-		}
-		if (!dma || !(dma->prot & need)) {
-			ret = -EFAULT;
-			break;
-		}
-		off = iova - dma->iova;
-		chunk = dma->size - off < len ? dma->size - off : len;
-		if (chunk > DMA_BATCH - batched)
-			chunk = DMA_BATCH - batched;
-		va = dma->vaddr + off;
-		if (n && (uint64_t)(uintptr_t)remote[n - 1].iov_base + remote[n - 1].iov_len == va) {
-			remote[n - 1].iov_len += (size_t)chunk;
-		} else {
-			remote[n].iov_base = (void *)(uintptr_t)va;
-			remote[n].iov_len = (size_t)chunk;
-			n++;
-		}
-		batched += (size_t)chunk;
-		p += chunk;
-		len -= (size_t)chunk;
-		iova += chunk;
-		if (n == DMA_IOV || batched == DMA_BATCH) {
-			ret = dma_copy(batch, batched, remote, n, write);
-			gone = ret;
-			n = 0;
-			batched = 0;
-			batch = p;
-			if (ret)
-				break;
-		}
-		if (len && !iova) { /* ran off the top of the address space */
-			ret = -EFAULT;
-			break;
-		}
-	}
-	if (n) { /* what came before a fault is copied, as the IOMMU would have */
-		int r = dma_copy(batch, batched, remote, n, write);
-
-		gone = r;
-		if (!ret)
-			ret = r;
-	}
-	if (gone) /* memory a mapping pinned is gone: trust no pin any more */
-		dma_tree_unpin_all(&c->dma);
-	if (ret == -EFAULT)
-		sim->faults++;
-out:
-	sim_unlock(sim);
-	return ret;
-}
-
-int vfio_sim_dma_read(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len)
-{
-	return sim_dma_access(d, iova, buf, len, false, dma_rw); /* faults logged (faultlog.c) */
-}
-
-int vfio_sim_dma_write(struct vfio_sim_device *d, uint64_t iova, const void *buf, size_t len)
-{
-	return sim_dma_access(d, iova, (void *)(uintptr_t)buf, len, true, dma_rw);
-}
-
-uint64_t vfio_sim_iommu_faults(struct vfio_sim *sim)
-{
-	uint64_t n;
-
-	sim_lock(sim);
-	n = sim->faults;
-	sim_unlock(sim);
-	return n;
 }
 
 long vfio_sim_dma_count(struct vfio_sim *sim, int container_fd)

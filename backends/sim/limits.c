@@ -69,3 +69,13 @@ uint64_t vfio_sim_locked_memory(struct vfio_sim *sim)
 	sim_unlock(sim);
 	return n;
 }
+
+uint64_t vfio_sim_iommufd_locked_memory(struct vfio_sim *sim)
+{
+	uint64_t n;
+
+	sim_lock(sim);
+	n = sim->user_locked_pages * SIM_PAGE_SIZE;
+	sim_unlock(sim);
+	return n;
+}

@@ -261,10 +261,16 @@ void sim_file_put(struct vfio_sim *sim, struct sim_file *f)
 		sim_group_release(sim, f->u.group);
 		break;
 	case SIM_FILE_DEVICE:
-		sim_device_release(sim, f->u.device);
+		if (f->cdev)
+			sim_cdev_release(sim, f);
+		else
+			sim_device_release(sim, f->u.device);
 		break;
 	case SIM_FILE_KVM:
 		sim_kvm_release(sim, f->u.kvm);
+		break;
+	case SIM_FILE_IOMMUFD:
+		sim_iommufd_release(f->u.iommufd);
 		break;
 	}
 	free(f);
@@ -283,6 +289,9 @@ int sim_wrong_handle(const struct sim_file *f)
 {
 	/* the container passes unknown ioctls to its IOMMU driver, if any */
 	if (f->type == SIM_FILE_CONTAINER && !f->u.container->iommu_set)
+		return -EINVAL;
+	/* a cdev file not bound yet refuses everything but the bind (access_granted) */
+	if (f->type == SIM_FILE_DEVICE && f->cdev && !f->bound)
 		return -EINVAL;
 	return -ENOTTY;
 }
@@ -352,11 +361,25 @@ int sim_copy_process(void *local, uint64_t remote, size_t len, bool write)
 
 /* ---- ops: files ---- */
 
+/* A node's number: decimal, no leading zero, below 2^32; false for anything else. */
+static bool node_number(const char *p, unsigned int *out)
+{
+	unsigned long id = 0;
+
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1]))
+		return false;
+	for (; *p >= '0' && *p <= '9' && id <= 0xffffffffUL; p++)
+		id = id * 10 + (unsigned long)(*p - '0');
+	if (*p || id > 0xffffffffUL)
+		return false;
+	*out = (unsigned int)id;
+	return true;
+}
+
 static int sim_open(struct vfio_backend *be, const char *path, int flags)
 {
 	struct vfio_sim *sim = sim_of(be);
-	const char *p;
-	unsigned long id = 0;
+	unsigned int id;
 	int ret = -ENOENT;
 
 	(void)flags;
@@ -365,15 +388,18 @@ static int sim_open(struct vfio_backend *be, const char *path, int flags)
 	sim_lock(sim);
 	if (!strcmp(path, "/dev/vfio/vfio")) {
 		ret = sim_container_open(sim);
+	} else if (!strcmp(path, "/dev/iommu")) {
+		ret = sim_iommufd_open(sim);
+	} else if (!strncmp(path, "/dev/vfio/devices/vfio", 22)) {
+		if (node_number(path + 22, &id))
+			ret = sim_cdev_open(sim, id);
+	} else if (!strncmp(path, "/dev/vfio/noiommu-", 18)) {
+		if (sim->noiommu && node_number(path + 18, &id))
+			ret = sim_group_open(sim, id);
 	} else if (!strncmp(path, "/dev/vfio/", 10)) {
-		p = path + 10;
 		/* the node is named by the group number in decimal, nothing else */
-		if (*p >= '0' && *p <= '9' && !(p[0] == '0' && p[1])) {
-			for (; *p >= '0' && *p <= '9' && id <= 0xffffffffUL; p++)
-				id = id * 10 + (unsigned long)(*p - '0');
-			if (!*p && id <= 0xffffffffUL)
-				ret = sim_group_open(sim, (unsigned int)id);
-		}
+		if (!sim->noiommu && node_number(path + 10, &id))
+			ret = sim_group_open(sim, id);
 	}
 	sim_unlock(sim);
 	return ret;
@@ -454,6 +480,7 @@ static const struct vfio_backend_ops sim_ops = {
 	.open = sim_open,
 	.close = sim_close,
 	.readlink = sim_readlink,
+	.list_dir = sim_list_dir,
 	.pread = sim_pread,
 	.pwrite = sim_pwrite,
 	.mmap = sim_mmap,
@@ -478,6 +505,15 @@ static const struct vfio_backend_ops sim_ops = {
 	.device_ioeventfd = sim_device_ioeventfd,
 	.device_feature = sim_device_feature,
 	.kvm_device_set_attr = sim_kvm_set_attr,
+	.iommufd_destroy = sim_iommufd_destroy,
+	.ioas_alloc = sim_ioas_alloc,
+	.ioas_iova_ranges = sim_ioas_iova_ranges,
+	.ioas_map = sim_ioas_map,
+	.ioas_map_file = sim_ioas_map_file,
+	.ioas_unmap = sim_ioas_unmap,
+	.device_bind_iommufd = sim_device_bind_iommufd,
+	.device_attach_iommufd_pt = sim_device_attach_pt,
+	.device_detach_iommufd_pt = sim_device_detach_pt,
 };
 
 /* ---- public ---- */

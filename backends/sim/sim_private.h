@@ -37,20 +37,26 @@ enum sim_file_type {
 	SIM_FILE_GROUP,
 	SIM_FILE_DEVICE,
 	SIM_FILE_KVM,
+	SIM_FILE_IOMMUFD, /* /dev/iommu (iommufd.c) */
 };
 
 struct sim_container;
 struct sim_kvm;
+struct sim_iommufd;
+struct sim_ioas;
 
 struct sim_file {
 	enum sim_file_type type;
 	int fd;		  /* the user's handle; -1 once closed */
-	unsigned int refs; /* the fd, KVM entries, open devices (group files) */
+	unsigned int refs; /* the fd, KVM entries, open devices (group files), bound devices */
+	bool cdev;	  /* a device file opened as /dev/vfio/devices/vfioN (cdev.c) */
+	bool bound;	  /* that cdev file is bound to an iommufd: access granted */
 	union {
 		struct sim_container *container;
 		struct vfio_sim_group *group;
 		struct vfio_sim_device *device;
 		struct sim_kvm *kvm;
+		struct sim_iommufd *iommufd;
 	} u;
 };
 
@@ -104,10 +110,35 @@ struct sim_container {
 	unsigned int ngroups;
 	bool iommu_set;
 	bool v2;
+	bool noiommu; /* its groups are noiommu groups; with iommu_set, the noiommu driver */
 	uint32_t dma_avail;
 	struct sim_dma_tree dma;
 	uint64_t locked_pages; /* what its mappings added to the sim's locked_pages */
 	struct sim_container *next; /* the sim's list */
+};
+
+/*
+ * An IOAS of an iommufd (iommufd.c).  Its mappings ("areas") are kept in the
+ * same table as a container's, so the device side translates through either
+ * alike.  While a device is attached the IOAS has its automatic domain (a
+ * HWPT object of its own id): the areas are pinned and charged, the IOVA
+ * alignment is the page, and the domain's reserved regions apply.
+ */
+struct sim_ioas {
+	struct sim_iommufd *ictx;
+	uint32_t id;
+	uint32_t hwpt_id;	/* the automatic domain's id while attached is > 0 */
+	unsigned int attached;	/* devices attached */
+	struct sim_dma_tree dma;
+	uint64_t locked_pages;	/* what its pinned areas charged to user_locked_pages */
+	struct sim_ioas *next;
+};
+
+/* An open /dev/iommu: lives while its fd is open or a device is bound to it. */
+struct sim_iommufd {
+	struct vfio_sim *sim;
+	struct sim_file *file;
+	struct sim_ioas *ioas;
 };
 
 struct vfio_sim_group {
@@ -118,6 +149,7 @@ struct vfio_sim_group {
 	struct sim_file *file; /* the opened file, NULL when not open */
 	struct sim_container *container;
 	unsigned int open_devices; /* devices with open_count > 0 */
+	unsigned int cdev_binds;   /* its devices bound through a cdev (cdev_device_open_cnt) */
 	bool removed; /* its last device went (unplug.c): the IOMMU group is gone */
 	struct vfio_sim_group *next;
 };
@@ -193,6 +225,10 @@ struct vfio_sim_device {
 	uint16_t segment;		  /* its address, for a reset_bus */
 	uint8_t bus, devfn;
 	unsigned int hot_reset_count;
+	unsigned int index;		  /* N of vfioN: creation order from 0 */
+	struct sim_iommufd *ictx;	  /* bound through a cdev to this iommufd, or NULL */
+	uint32_t devid;			  /* its object id in @ictx */
+	struct sim_ioas *ioas;		  /* attached to this IOAS (of @ictx), or NULL */
 	struct vfio_sim_device *next; /* its group's list; once gone, the sim's gone list */
 };
 
@@ -240,6 +276,7 @@ struct vfio_sim {
 	uint64_t faults;
 	struct sim_fault_log faultlog;
 	uint64_t locked_pages;	     /* mm->locked_vm as type1 accounts it (limits.c) */
+	uint64_t user_locked_pages;  /* user->locked_vm as iommufd accounts it (iommufd.c) */
 	uint64_t locked_limit_pages; /* RLIMIT_MEMLOCK >> PAGE_SHIFT; UINT64_MAX: none */
 	struct vfio_sim_device *gone; /* devices that went, freed at destroy */
 	struct vfio_iova_range *ranges;
@@ -250,6 +287,8 @@ struct vfio_sim {
 	struct sim_work *work; /* deferred work, by due time (defer.c) */
 	uint64_t work_seq;
 	uint64_t now;	       /* the sim's clock: moved only by vfio_sim_run() */
+	unsigned int next_index; /* the next device's vfioN */
+	bool noiommu;		 /* enable_unsafe_noiommu_mode without an IOMMU (cdev.c) */
 };
 
 /*
@@ -286,7 +325,10 @@ int sim_copy_process(void *local, uint64_t remote, size_t len, bool write);
 /* topology.c */
 struct vfio_sim_group *sim_group_find(struct vfio_sim *sim, unsigned int id);
 void sim_device_free(struct vfio_sim_device *d);
+
+/* sysfs.c: the sysfs and /dev view */
 ssize_t sim_sysfs_readlink(struct vfio_sim *sim, const char *path, char *buf, size_t size);
+ssize_t sim_list_dir(struct vfio_backend *be, const char *path, char *buf, size_t size);
 
 /* caps.c: capability chains in the kernel's layout */
 struct sim_caps {
@@ -320,6 +362,8 @@ void sim_container_put(struct sim_container *c);
 int sim_get_api_version(struct vfio_backend *be, int fd);
 int sim_check_extension(struct vfio_backend *be, int fd, unsigned long ext);
 int sim_set_iommu(struct vfio_backend *be, int fd, unsigned long type);
+bool sim_pin_check(const struct sim_dma_tree *t, uint64_t vaddr, uint64_t size, uint32_t prot);
+struct sim_dma_tree *sim_device_dma_table(struct vfio_sim_device *d, int *why);
 int sim_iommu_get_info(struct vfio_backend *be, int fd, struct vfio_iommu_type1_info *info);
 int sim_map_dma(struct vfio_backend *be, int fd, struct vfio_iommu_type1_dma_map *map);
 int sim_unmap_dma(struct vfio_backend *be, int fd, struct vfio_iommu_type1_dma_unmap *unmap);
@@ -333,6 +377,45 @@ int sim_group_get_status(struct vfio_backend *be, int fd, struct vfio_group_stat
 int sim_group_set_container(struct vfio_backend *be, int fd, int container);
 int sim_group_unset_container(struct vfio_backend *be, int fd);
 int sim_group_get_device_fd(struct vfio_backend *be, int fd, const char *name);
+int sim_device_file_fd(const struct vfio_sim_device *d);
+void sim_device_first_open(struct vfio_sim_device *d);
+void sim_device_last_close(struct vfio_sim *sim, struct vfio_sim_device *d);
+
+/* iommufd.c: /dev/iommu, its objects, the IOAS domains and their accounting */
+int sim_iommufd_open(struct vfio_sim *sim);
+void sim_iommufd_release(struct sim_iommufd *ictx);
+struct sim_iommufd *sim_iommufd_of(struct vfio_sim *sim, int fd, int *err);
+struct sim_iommufd *sim_iommufd_arg(struct vfio_sim *sim, int fd, const void *arg,
+				    size_t minsz, int *err);
+struct sim_ioas *sim_ioas_find(const struct sim_iommufd *ictx, uint32_t id);
+uint32_t sim_iommufd_id_alloc(struct sim_iommufd *ictx);
+bool sim_resv_next(const struct vfio_sim *sim, uint64_t pos, uint64_t *s, uint64_t *l);
+bool sim_resv_hits(const struct sim_ioas *io, uint64_t first, uint64_t last);
+uint64_t sim_ioas_alignment(const struct sim_ioas *io);
+int sim_area_pin(struct sim_ioas *io, const struct sim_dma *a);
+void sim_area_unpin(struct sim_ioas *io, const struct sim_dma *a);
+int sim_iommufd_attach(struct vfio_sim_device *d, uint32_t *pt_id);
+void sim_iommufd_detach(struct vfio_sim_device *d);
+int sim_iommufd_destroy(struct vfio_backend *be, int fd, struct vfio_abi_iommu_destroy *destroy);
+
+/* ioas.c: the IOAS ioctls */
+int sim_ioas_alloc(struct vfio_backend *be, int fd, struct vfio_abi_ioas_alloc *alloc);
+int sim_ioas_iova_ranges(struct vfio_backend *be, int fd, struct vfio_abi_ioas_iova_ranges *r);
+int sim_ioas_map(struct vfio_backend *be, int fd, struct vfio_abi_ioas_map *map);
+int sim_ioas_map_file(struct vfio_backend *be, int fd, struct vfio_abi_ioas_map_file *map);
+int sim_ioas_unmap(struct vfio_backend *be, int fd, struct vfio_abi_ioas_unmap *unmap);
+
+/* cdev.c: the device cdev, binding and attaching, noiommu */
+int sim_cdev_open(struct vfio_sim *sim, unsigned int index);
+void sim_cdev_release(struct vfio_sim *sim, struct sim_file *f);
+int sim_device_bind_iommufd(struct vfio_backend *be, int fd,
+			    struct vfio_abi_device_bind_iommufd *bind);
+int sim_device_attach_pt(struct vfio_backend *be, int fd,
+			 struct vfio_abi_device_attach_iommufd_pt *attach);
+int sim_device_detach_pt(struct vfio_backend *be, int fd,
+			 struct vfio_abi_device_detach_iommufd_pt *detach);
+bool sim_cdev_opened(const struct vfio_sim_device *d);
+int sim_cdev_dev_id(const struct vfio_sim_device *d, const struct sim_iommufd *ictx);
 
 /* device.c */
 int sim_device_get_info(struct vfio_backend *be, int fd, struct vfio_device_info *info);
@@ -347,6 +430,8 @@ int sim_device_reset(struct vfio_backend *be, int fd);
 int sim_device_feature(struct vfio_backend *be, int fd, struct vfio_device_feature *feature);
 ssize_t sim_region_write(struct vfio_sim_device *d, unsigned int index, const void *buf,
 			 size_t count, uint64_t pos);
+ssize_t sim_region_read(struct vfio_sim_device *d, unsigned int index, void *buf, size_t count,
+			uint64_t pos);
 
 /* ioeventfd.c */
 int sim_device_ioeventfd(struct vfio_backend *be, int fd, struct vfio_device_ioeventfd *ioev);
@@ -410,7 +495,7 @@ static inline struct vfio_sim_device *sim_device_of(struct vfio_sim *sim, int fd
 		*err = -EBADF;
 		return NULL;
 	}
-	if (f->type != SIM_FILE_DEVICE) {
+	if (f->type != SIM_FILE_DEVICE || (f->cdev && !f->bound)) {
 		*err = sim_wrong_handle(f);
 		return NULL;
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Building the sim's topology (groups, devices, regions, irq indexes) and the
- * sysfs view that shows it.
+ * Building the sim's topology: groups, devices, regions, irq indexes (the
+ * sysfs view that shows it is sysfs.c).
  */
 
 #include <errno.h>
@@ -160,6 +160,7 @@ int vfio_sim_device_add(struct vfio_sim_group *g, const char *name, uint32_t fla
 	for (tail = &g->devices; *tail; tail = &(*tail)->next)
 		;
 	*tail = d;
+	d->index = sim->next_index++; /* its vfioN */
 	sim_unlock(sim);
 	if (out)
 		*out = d;
@@ -417,103 +418,4 @@ unsigned int vfio_sim_device_open_count(const struct vfio_sim_device *d)
 	n = d->open_count;
 	sim_unlock(sim);
 	return n;
-}
-
-/* ---- the sysfs view ---- */
-
-static const char *bus_of(const struct vfio_sim_device *d)
-{
-	if (d->flags & VFIO_DEVICE_FLAGS_PCI)
-		return "pci";
-	if (d->flags & VFIO_DEVICE_FLAGS_PLATFORM)
-		return "platform";
-	return NULL;
-}
-
-/* Where the device's directory really is, below /sys/devices. */
-static const char *parent_of(const struct vfio_sim_device *d)
-{
-	return (d->flags & VFIO_DEVICE_FLAGS_PCI) ? "pci0000:00" : "platform";
-}
-
-static ssize_t answer(char *buf, size_t size, const char *target)
-{
-	size_t len = strlen(target);
-
-	if (len > size)
-		len = size;
-	memcpy(buf, target, len);
-	return (ssize_t)len;
-}
-
-/* @path is @base followed by @suffix */
-static bool is_path(const char *path, const char *base, const char *suffix)
-{
-	size_t n = strlen(base);
-
-	return !strncmp(path, base, n) && !strcmp(path + n, suffix);
-}
-
-/* The device's entries in the view: its bus link, its directory, its group's list. */
-static ssize_t device_entry(const struct vfio_sim_device *d, const char *path, char *buf,
-			    size_t size)
-{
-	char bus_path[SIM_NAME_MAX + 64], dev_path[SIM_NAME_MAX + 64];
-	char grp_path[SIM_NAME_MAX + 64], target[SIM_NAME_MAX + 64];
-
-	snprintf(bus_path, sizeof(bus_path), "/sys/bus/%s/devices/%s", bus_of(d), d->name);
-	snprintf(dev_path, sizeof(dev_path), "/sys/devices/%s/%s", parent_of(d), d->name);
-	snprintf(grp_path, sizeof(grp_path), "/sys/kernel/iommu_groups/%u/devices/%s",
-		 d->group->id, d->name);
-	if (!strcmp(path, bus_path) || !strcmp(path, grp_path)) {
-		/* relative to /sys/bus/BUS/devices, or to /sys/kernel/iommu_groups/ID/devices */
-		snprintf(target, sizeof(target), "%s/devices/%s/%s",
-			 !strcmp(path, bus_path) ? "../../.." : "../../../..", parent_of(d),
-			 d->name);
-		return answer(buf, size, target);
-	}
-	if (is_path(path, bus_path, "/iommu_group") || is_path(path, dev_path, "/iommu_group")) {
-		snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%u", d->group->id);
-		return answer(buf, size, target);
-	}
-	if (!strcmp(path, dev_path))
-		return -EINVAL;
-	return -ENOENT;
-}
-
-ssize_t sim_sysfs_readlink(struct vfio_sim *sim, const char *path, char *buf, size_t size)
-{
-	static const char *const dirs[] = {
-		"/sys", "/sys/bus", "/sys/bus/pci", "/sys/bus/pci/devices", "/sys/bus/platform",
-		"/sys/bus/platform/devices", "/sys/devices", "/sys/devices/pci0000:00",
-		"/sys/devices/platform", "/sys/kernel", "/sys/kernel/iommu_groups", "/dev",
-		"/dev/vfio", "/dev/vfio/vfio",
-	};
-	const struct vfio_sim_group *g;
-	const struct vfio_sim_device *d;
-	char base[64];
-	ssize_t ret;
-	size_t i;
-
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (!strcmp(path, dirs[i]))
-			return -EINVAL;
-	for (g = sim->groups; g; g = g->next) {
-		if (g->removed)
-			continue;
-		snprintf(base, sizeof(base), "/sys/kernel/iommu_groups/%u", g->id);
-		if (!strcmp(path, base) || is_path(path, base, "/devices"))
-			return -EINVAL;
-		snprintf(base, sizeof(base), "/dev/vfio/%u", g->id);
-		if (!strcmp(path, base))
-			return -EINVAL;
-		for (d = g->devices; d; d = d->next) {
-			if (!bus_of(d))
-				continue;
-			ret = device_entry(d, path, buf, size);
-			if (ret != -ENOENT)
-				return ret;
-		}
-	}
-	return -ENOENT;
 }

@@ -21,6 +21,20 @@
  * /sys/kernel/iommu_groups/ID/devices/NAME links back to the device.  readlink
  * answers EINVAL for the directories of the view and ENOENT elsewhere.
  *
+ * Each device also has its vfio-dev class device vfioN (N in the order the
+ * devices were added, from 0; vfio_sim_device_index()): NAME/vfio-dev lists
+ * "vfioN", /sys/class/vfio-dev/vfioN links to it and its "device" link to
+ * ../../../NAME, and /dev/vfio/devices/vfioN is the device's cdev.  The
+ * backend's list_dir op lists the view's directories (/dev/vfio, the buses,
+ * the groups, the class; a device's directory shows only "iommu_group" and
+ * "vfio-dev"), with ENOTDIR for its files and ENOENT elsewhere.
+ *
+ * iommufd: /dev/iommu opens an iommufd whose IOAS objects keep their mappings
+ * as a container does; a device bound through its cdev and attached to an
+ * IOAS does its DMA through that IOAS.  The details, and what the sim cannot
+ * model, are in backends/sim/iommufd.c and cdev.c; noiommu mode is
+ * vfio_sim_set_noiommu() (sim_control.h).
+ *
  * The type1 IOMMU offers 4 KiB pages and, by default, the IOVA ranges of an x86
  * host with a 48-bit IOMMU: [0, 0xfedfffff] and [0xfef00000, 2^48 - 1] (the
  * MSI window 0xfee00000-0xfeefffff is reserved); see vfio_sim_set_iova_ranges().
@@ -301,16 +315,21 @@ unsigned int vfio_sim_device_open_count(const struct vfio_sim_device *d);
 
 /**
  * vfio_sim_dma_read() - the device reads guest memory by IOVA
- * @d: the device; its group must be in a container with the IOMMU set
+ * @d: the device; its group must be in a container with the IOMMU set, or the
+ *	device bound to an iommufd through its cdev and attached to an IOAS
  * @iova: device address
  * @buf: where to store the bytes
  * @len: bytes
  *
  * Every page must be mapped readable.  A failed access is an IOMMU fault,
- * counted by vfio_sim_iommu_faults().  May be called from a region callback.
+ * counted by vfio_sim_iommu_faults().  So is any access of a device bound to
+ * an iommufd but attached to no IOAS (the kernel's blocking domain), and of a
+ * device in noiommu mode (see vfio_sim_set_noiommu()).  May be called from a
+ * region callback.
  *
- * Return: 0; -EFAULT for an unmapped or unreadable IOVA; -ENODEV when the
- * device has no IOMMU context.
+ * Return: 0; -EFAULT for an unmapped or unreadable IOVA (or no translation at
+ * all, as above); -ENODEV when the device is in no container and bound to no
+ * iommufd.
  */
 int vfio_sim_dma_read(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t len);
 
@@ -374,7 +393,9 @@ struct vfio_sim_iova_range {
  *	capability and accepts any IOVA (as for a container of mdevs only)
  *
  * IOMMU_GET_INFO reports them and MAP_DMA refuses (EINVAL) a mapping that
- * does not fit in one of them.  Applies to every container at once.
+ * does not fit in one of them.  Applies to every container at once.  They are
+ * also the IOVA ranges of an IOAS with a device attached (its domain reserves
+ * the rest; none reserves nothing); an IOAS without one has the whole space.
  *
  * Return: 0; -EINVAL for ranges out of order, overlapping or with start >
  * last; -ENOMEM.
@@ -383,8 +404,8 @@ int vfio_sim_set_iova_ranges(struct vfio_sim *sim, const struct vfio_sim_iova_ra
 			     unsigned int n);
 
 /**
- * vfio_sim_open_handles() - handles (containers, groups, devices, KVM devices)
- * open on the sim
+ * vfio_sim_open_handles() - handles (containers, groups, devices, KVM devices,
+ * iommufds) open on the sim
  * @sim: the sim
  *
  * Return: the count; 0 once every handle is closed.

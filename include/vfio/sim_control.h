@@ -105,6 +105,12 @@ int vfio_sim_device_set_reset_bus(struct vfio_sim_device *d, unsigned int bus);
  * give them back.  The account is kept whatever the limit
  * (vfio_sim_locked_memory()); a new limit applies from the next MAP_DMA.
  *
+ * iommufd keeps its own account (the user's locked_vm, where type1 charges the
+ * process's mm) against the same limit: an IOAS's mappings are pinned and
+ * charged, each for the pages it spans, while a device is attached to the
+ * IOAS (IOMMU_IOAS_MAP then, else the attach, answers ENOMEM past the limit)
+ * and given back by IOMMU_IOAS_UNMAP or the detach of the last device.
+ *
  * Return: nothing.
  */
 void vfio_sim_set_locked_memory_limit(struct vfio_sim *sim, uint64_t bytes);
@@ -152,12 +158,14 @@ long vfio_sim_dma_mappings(struct vfio_sim *sim, int container_fd, struct vfio_s
  * @VFIO_SIM_HANDLE_GROUP: /dev/vfio/ID
  * @VFIO_SIM_HANDLE_DEVICE: from GET_DEVICE_FD
  * @VFIO_SIM_HANDLE_KVM: from vfio_sim_kvm_device_new()
+ * @VFIO_SIM_HANDLE_IOMMUFD: /dev/iommu
  */
 enum vfio_sim_handle_kind {
 	VFIO_SIM_HANDLE_CONTAINER,
 	VFIO_SIM_HANDLE_GROUP,
 	VFIO_SIM_HANDLE_DEVICE,
 	VFIO_SIM_HANDLE_KVM,
+	VFIO_SIM_HANDLE_IOMMUFD,
 };
 
 /* Bytes of struct vfio_sim_handle.name, its NUL included. */
@@ -168,7 +176,9 @@ enum vfio_sim_handle_kind {
  * @fd: the handle
  * @kind: what it is
  * @group: for a group or device handle, the group's number; else 0
- * @name: "/dev/vfio/vfio", "/dev/vfio/ID", the device's name, or "kvm-vfio"
+ * @name: "/dev/vfio/vfio", "/dev/vfio/ID" ("/dev/vfio/noiommu-ID" in noiommu
+ *	mode), the device's name (whether opened from its group or its cdev),
+ *	"kvm-vfio" or "/dev/iommu"
  */
 struct vfio_sim_handle {
 	int fd;
@@ -274,6 +284,72 @@ unsigned int vfio_sim_device_hot_reset_count(const struct vfio_sim_device *d);
  */
 uint64_t vfio_sim_locked_memory(struct vfio_sim *sim);
 
+/**
+ * vfio_sim_iommufd_locked_memory() - what iommufd has accounted as locked memory
+ * @sim: the sim
+ *
+ * Return: the pages the pinned mappings of all IOAS (those with a device
+ * attached) span, in bytes (see vfio_sim_set_locked_memory_limit()).
+ */
+uint64_t vfio_sim_iommufd_locked_memory(struct vfio_sim *sim);
+
+/**
+ * vfio_sim_set_noiommu() - be a kernel with enable_unsafe_noiommu_mode and no IOMMU
+ * @sim: the sim
+ * @on: true for noiommu mode; false (the default) for a host with an IOMMU
+ *
+ * In noiommu mode every group is a noiommu group: its node is
+ * /dev/vfio/noiommu-ID (and /dev/vfio/ID does not exist), its sysfs entries
+ * stay, a host driver's claim does not stop it joining a container, and a
+ * container of such groups offers only VFIO_NOIOMMU_IOMMU: SET_IOMMU with it
+ * works, with any other type answers ENODEV, CHECK_EXTENSION answers 1 for it
+ * alone, and GET_INFO, MAP_DMA and UNMAP_DMA answer ENOTTY.  Devices have no
+ * cdev (/dev/vfio/devices/vfioN answers ENOENT; the vfio-dev sysfs entry
+ * stays).  The kernel wants CAP_SYS_RAWIO for all this; the sim grants it.
+ * A device's DMA (vfio_sim_dma_read() ...) faults with
+ * VFIO_SIM_FAULT_NOIOMMU.
+ *
+ * Return: 0; -EBUSY while any handle is open (the kernel reads the module
+ * parameter as groups are created).
+ */
+int vfio_sim_set_noiommu(struct vfio_sim *sim, bool on);
+
+/**
+ * vfio_sim_noiommu() - whether the sim is in noiommu mode
+ * @sim: the sim
+ *
+ * Return: true in noiommu mode.
+ */
+bool vfio_sim_noiommu(struct vfio_sim *sim);
+
+/**
+ * vfio_sim_device_index() - the N of the device's vfioN
+ * @d: the device
+ *
+ * Its cdev is /dev/vfio/devices/vfioN and its class device
+ * /sys/class/vfio-dev/vfioN; N counts the devices in the order they were
+ * added, from 0, and is never reused.
+ *
+ * Return: N.
+ */
+unsigned int vfio_sim_device_index(const struct vfio_sim_device *d);
+
+/**
+ * vfio_sim_ioas_mappings() - the mappings of an IOAS, in IOVA order
+ * @sim: the sim
+ * @iommufd: an iommufd handle of this sim (/dev/iommu)
+ * @ioas_id: an IOAS of it
+ * @out: where the first @max mappings go (@vaddr_invalid is always false);
+ *	may be NULL when @max is 0
+ * @max: room in @out
+ *
+ * Return: how many mappings the IOAS has; -EBADF for a handle that is not an
+ * open iommufd; -ENOENT for an id that is not an IOAS of it; -EINVAL for
+ * NULL @out with @max > 0.
+ */
+long vfio_sim_ioas_mappings(struct vfio_sim *sim, int iommufd, uint32_t ioas_id,
+			    struct vfio_sim_mapping *out, size_t max);
+
 /* Entries the IOMMU fault log keeps; older ones are dropped. */
 #define VFIO_SIM_FAULT_LOG_CAPACITY 256
 
@@ -286,11 +362,19 @@ uint64_t vfio_sim_locked_memory(struct vfio_sim *sim);
  * @VFIO_SIM_FAULT_MEMORY_GONE: mapped, but the process memory behind it is
  *	no longer there or no longer accessible (the sim's own case: on a host
  *	the pages stay pinned)
+ * @VFIO_SIM_FAULT_BLOCKED: the device is bound to an iommufd but attached to
+ *	no IOAS: the IOMMU blocks all of its DMA (the kernel's blocking domain)
+ * @VFIO_SIM_FAULT_NOIOMMU: noiommu mode (vfio_sim_set_noiommu()): there is
+ *	no IOMMU, so on a host the device would reach physical memory directly;
+ *	the sim cannot give a device physical addresses and refuses all of its
+ *	DMA instead
  */
 enum vfio_sim_fault_reason {
 	VFIO_SIM_FAULT_UNMAPPED = 1,
 	VFIO_SIM_FAULT_PERMISSION,
 	VFIO_SIM_FAULT_MEMORY_GONE,
+	VFIO_SIM_FAULT_BLOCKED,
+	VFIO_SIM_FAULT_NOIOMMU,
 };
 
 /**

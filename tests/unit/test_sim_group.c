@@ -13,7 +13,8 @@ static void test_open_paths(void **state)
 	assert_int_equal(s->ops->open(s->be, "/dev/vfio/1x", O_RDWR), -ENOENT);
 	assert_int_equal(s->ops->open(s->be, "/dev/vfio/", O_RDWR), -ENOENT);
 	assert_int_equal(s->ops->open(s->be, "/dev/null", O_RDWR), -ENOENT);
-	assert_int_equal(s->ops->open(s->be, "/dev/vfio/devices/vfio0", O_RDWR), -ENOENT);
+	assert_int_equal(s->ops->open(s->be, "/dev/vfio/devices/vfio99", O_RDWR), -ENOENT);
+	assert_int_equal(s->ops->open(s->be, "/dev/vfio/devices/vfio00", O_RDWR), -ENOENT);
 	/* the non-viable group opens; it only cannot be attached */
 	fd = s->ops->open(s->be, "/dev/vfio/3", O_RDWR);
 	assert_true(fd >= 0);
