@@ -30,9 +30,9 @@ int vfio_region_get(struct vfio_device *d, unsigned int index, const struct vfio
 	return 0;
 }
 
-/* The checks read and write share: region present, access allowed, range inside. */
-static int check_access(struct vfio_device *d, unsigned int index, uint64_t offset, size_t len,
-			uint32_t flag, const char *what, const struct vfio_region_desc **out)
+/* Why usable() refused an access: the errno, and a message that says what is wrong. */
+static int access_error(struct vfio_device *d, unsigned int index, uint64_t offset, size_t len,
+			uint32_t flag, const char *what)
 {
 	const struct vfio_region_desc *r = NULL;
 	int ret = vfio_region_get(d, index, &r);
@@ -42,12 +42,9 @@ static int check_access(struct vfio_device *d, unsigned int index, uint64_t offs
 	if (!(r->flags & flag))
 		return vfio_fail(-EINVAL, "%s region %u of %s: the region does not allow it", what,
 				 index, d->name);
-	if (!vfio_range_inside(offset, len, r->size) || r->offset + offset < r->offset)
-		return vfio_fail(-EINVAL, "%s region %u of %s: [0x%llx, +0x%zx) is outside the "
-				 "region (size 0x%llx)", what, index, d->name,
-				 (unsigned long long)offset, len, (unsigned long long)r->size);
-	*out = r;
-	return 0;
+	return vfio_fail(-EINVAL, "%s region %u of %s: [0x%llx, +0x%zx) is outside the region "
+			 "(size 0x%llx)", what, index, d->name, (unsigned long long)offset, len,
+			 (unsigned long long)r->size);
 }
 
 static int finish_access(struct vfio_device *d, unsigned int index, uint64_t offset, size_t len,
@@ -64,30 +61,60 @@ static int finish_access(struct vfio_device *d, unsigned int index, uint64_t off
 	return 0;
 }
 
+/*
+ * The hot path of a read or write, which a driver polling a register takes
+ * millions of times: the region table entry and the range in one test, the
+ * backend called at once.  access_error() says why it refused.
+ */
+static inline const struct vfio_region_desc *usable(const struct vfio_device *d,
+						     unsigned int index, uint64_t offset,
+						     size_t len, uint32_t flag)
+{
+	const struct vfio_region_desc *r;
+
+	if (!d || index >= d->num_regions)
+		return NULL;
+	r = &d->regions[index];
+	if (!r->present || !(r->flags & flag) || !vfio_range_inside(offset, len, r->size) ||
+	    r->offset + offset < r->offset)
+		return NULL;
+	return r;
+}
+
 int vfio_region_read(struct vfio_device *d, unsigned int index, uint64_t offset, void *buf,
 		     size_t len, size_t *done)
 {
-	const struct vfio_region_desc *r = NULL;
-	int ret = check_access(d, index, offset, len, VFIO_REGION_INFO_FLAG_READ, "read", &r);
+	const struct vfio_region_desc *r = usable(d, index, offset, len,
+						  VFIO_REGION_INFO_FLAG_READ);
+	ssize_t n;
 
-	if (ret)
-		return ret;
-	return finish_access(d, index, offset, len,
-			     BE_CALL(d->be, pread, d->fd, buf, len, r->offset + offset), done,
-			     "read");
+	if (__builtin_expect(!r, 0))
+		return access_error(d, index, offset, len, VFIO_REGION_INFO_FLAG_READ, "read");
+	n = BE_CALL(d->be, pread, d->fd, buf, len, r->offset + offset);
+	if (__builtin_expect(n == (ssize_t)len, 1)) {
+		if (done)
+			*done = len;
+		return 0;
+	}
+	return finish_access(d, index, offset, len, n, done, "read");
 }
 
 int vfio_region_write(struct vfio_device *d, unsigned int index, uint64_t offset, const void *buf,
 		      size_t len, size_t *done)
 {
-	const struct vfio_region_desc *r = NULL;
-	int ret = check_access(d, index, offset, len, VFIO_REGION_INFO_FLAG_WRITE, "write", &r);
+	const struct vfio_region_desc *r = usable(d, index, offset, len,
+						  VFIO_REGION_INFO_FLAG_WRITE);
+	ssize_t n;
 
-	if (ret)
-		return ret;
-	return finish_access(d, index, offset, len,
-			     BE_CALL(d->be, pwrite, d->fd, buf, len, r->offset + offset), done,
-			     "write");
+	if (__builtin_expect(!r, 0))
+		return access_error(d, index, offset, len, VFIO_REGION_INFO_FLAG_WRITE, "write");
+	n = BE_CALL(d->be, pwrite, d->fd, buf, len, r->offset + offset);
+	if (__builtin_expect(n == (ssize_t)len, 1)) {
+		if (done)
+			*done = len;
+		return 0;
+	}
+	return finish_access(d, index, offset, len, n, done, "write");
 }
 
 static int check_mmap(struct vfio_device *d, unsigned int index, int prot,
