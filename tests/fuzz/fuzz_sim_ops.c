@@ -7,6 +7,7 @@
  * the sim must answer 0 or a negative errno, never crash, never touch memory
  * outside the argument (argsz is clamped to the buffer the harness owns, as a
  * well-behaved caller's would be), and leave no handle open once all are closed.
+ * The sim is built once and shared by every input (see shared_state()).
  */
 
 #include <stdio.h>
@@ -197,13 +198,23 @@ static void run(struct state *s, const uint8_t *c)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * One sim for the whole run, built on the first input: building one per input
+ * (memfds, device models) cost more than the ops themselves.  Each input
+ * starts from the same state all the same: it begins with no handle open,
+ * and ends with every handle it opened closed (which, as on the kernel,
+ * drops the container's mappings and the devices' interrupt set-up), the
+ * deferred work run and the fault log emptied.
+ */
+static struct state *shared_state(void)
 {
-	struct state s = { 0 };
+	static struct state s;
 	struct vfio_sim_group *g;
 
+	if (s.sim)
+		return &s;
 	if (vfio_sim_new(&s.sim))
-		return 0;
+		abort();
 	s.be = vfio_sim_backend(s.sim);
 	vfio_sim_set_async_eventfds(s.sim, false); /* deterministic: serviced on entry */
 	if (vfio_sim_group_add(s.sim, 1, &g) || vfio_sim_edu_add(g, "0000:00:03.0", true, &s.edu) ||
@@ -213,14 +224,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s.efd < 0 || s.mem == MAP_FAILED)
 		abort();
+	return &s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct state *s = shared_state();
+	uint64_t drained;
+
 	for (size_t at = 0; at + CMD <= size; at += CMD)
-		run(&s, data + at);
-	while (s.nr)
-		forget(&s, 0);
-	if (vfio_sim_open_handles(s.sim) != 0)
+		run(s, data + at);
+	while (s->nr)
+		forget(s, 0);
+	if (vfio_sim_open_handles(s->sim) != 0)
 		abort(); /* every handle closed, yet the sim holds one */
-	vfio_backend_destroy(s.be);
-	close(s.efd);
-	munmap(s.mem, MEM);
+	for (int i = 0; i < 8 && vfio_sim_pending_work(s->sim); i++)
+		vfio_sim_run(s->sim, UINT32_MAX); /* work may defer more work: a few rounds */
+	vfio_sim_fault_log_clear(s->sim);
+	while (read(s->efd, &drained, sizeof(drained)) > 0)
+		;
 	return 0;
 }
