@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Capability chains, parsed and validated.  A chain comes from the kernel (or
- * from any backend), so nothing in it is trusted: every header must lie inside
- * the buffer and past the fixed struct, every "next" must move forward, and a
- * capability's body must fit both the buffer and the space before the next one.
- * A chain that breaks a rule is -EPROTO with a message that says which rule.
+ * Capability chains (region info, IOMMU info), parsed and validated by one
+ * walker.  A chain comes from the kernel (or from any backend), so nothing in
+ * it is trusted: every header must lie inside the buffer and past the fixed
+ * struct, every "next" must move forward, and a capability's body must fit
+ * both the buffer and the space before the next one.  A chain that breaks a
+ * rule is -EPROTO with a message that says which rule.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,12 @@
 #define MSIX_SIZE 8u
 #define SSATGT_SIZE 16u
 #define LNKSPD_SIZE 16u
+#define RANGES_FIXED 16u /* header, nr_iovas, reserved */
+#define RANGE_SIZE 16u	 /* start, end */
+#define DMA_AVAIL_SIZE 12u
+/* VFIO_IOMMU_GET_INFO: the struct before capabilities (no cap_offset), and with them */
+#define IOMMU_INFO_MINSZ 16u
+#define IOMMU_INFO_SIZE ((uint32_t)sizeof(struct vfio_iommu_type1_info))
 
 _Static_assert(sizeof(struct vfio_info_cap_header) == 8, "cap header ABI");
 _Static_assert(sizeof(struct vfio_region_info_cap_sparse_mmap) == SPARSE_FIXED, "sparse ABI");
@@ -26,6 +34,9 @@ _Static_assert(sizeof(struct vfio_region_sparse_mmap_area) == SPARSE_AREA, "area
 _Static_assert(sizeof(struct vfio_region_info_cap_type) == TYPE_SIZE, "type ABI");
 _Static_assert(sizeof(struct vfio_region_info_cap_nvlink2_ssatgt) == SSATGT_SIZE, "ssatgt ABI");
 _Static_assert(sizeof(struct vfio_region_info_cap_nvlink2_lnkspd) == LNKSPD_SIZE, "lnkspd ABI");
+_Static_assert(sizeof(struct vfio_iova_range) == RANGE_SIZE, "iova range ABI");
+_Static_assert(sizeof(struct vfio_iommu_type1_info_cap_iova_range) == RANGES_FIXED, "ranges ABI");
+_Static_assert(sizeof(struct vfio_iommu_type1_info_dma_avail) == DMA_AVAIL_SIZE, "avail ABI");
 
 /* Capabilities are read with memcpy: the buffer gives no alignment promise. */
 static uint32_t get32(const uint8_t *p)
@@ -44,20 +55,96 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-static int bad(const struct vfio_region_desc *desc, const char *why, uint64_t off)
+/* ---- the walker both chains share ---- */
+
+/* One chain: its bytes, where capabilities may start, and what it is, for messages. */
+struct chain {
+	const uint8_t *p;
+	size_t len;
+	uint64_t fixed;	   /* the size of the struct before the chain */
+	const char *fixed_name; /* "region info struct" */
+	char what[48];	   /* "region 3 info", "VFIO_IOMMU_GET_INFO" */
+};
+
+static int bad(const struct chain *ch, const char *why, uint64_t off)
 {
-	return vfio_fail(-EPROTO, "region %u info: capability at offset %llu %s", desc->index,
+	return vfio_fail(-EPROTO, "%s: capability at offset %llu %s", ch->what,
 			 (unsigned long long)off, why);
 }
 
-static int parse_sparse(const uint8_t *cap, uint64_t off, uint64_t room,
+/* Decode one capability whose header is valid and whose body has @room bytes. */
+typedef int (*cap_fn)(const struct chain *ch, const uint8_t *cap, uint16_t id, uint64_t off,
+		      uint64_t room, void *ctx);
+
+/* Check the header at @off and find the room its body has: 0, or -EPROTO. */
+static int check_header(const struct chain *ch, uint64_t off, struct vfio_info_cap_header *hdr,
+			uint64_t *room)
+{
+	uint64_t end;
+
+	if (off < ch->fixed)
+		return vfio_fail(-EPROTO, "%s: capability at offset %llu overlaps the %s", ch->what,
+				 (unsigned long long)off, ch->fixed_name);
+	if (off > ch->len || ch->len - off < sizeof(*hdr))
+		return bad(ch, "lies outside the buffer", off);
+	memcpy(hdr, ch->p + off, sizeof(*hdr));
+	if (hdr->next && hdr->next <= off)
+		return bad(ch, "points back (a loop)", off);
+	if (hdr->next && hdr->next < off + sizeof(*hdr))
+		return bad(ch, "overlaps the next one", off);
+	end = hdr->next ? hdr->next : ch->len;
+	if (end > ch->len)
+		end = ch->len; /* the next header's own check reports it */
+	*room = end - off;
+	return 0;
+}
+
+/* Every "next" moves forward, so the walk ends within len / 8 steps. */
+static int walk(const struct chain *ch, uint64_t first, cap_fn fn, void *ctx)
+{
+	int ret = 0;
+
+	for (uint64_t off = first; off && !ret;) {
+		/* zeroed: a header that fails its check is never read, and ends the walk */
+		struct vfio_info_cap_header hdr = { 0 };
+		uint64_t room = 0;
+
+		ret = check_header(ch, off, &hdr, &room);
+		if (ret)
+			break;
+		ret = fn(ch, ch->p + off, hdr.id, off, room, ctx);
+		off = hdr.next;
+	}
+	return ret;
+}
+
+/* A known capability: not seen before (its bit in @seen), and at least @size bytes. */
+static int claim(const struct chain *ch, uint32_t *seen, uint32_t bit, uint64_t off,
+		 uint64_t room, uint32_t size)
+{
+	if (*seen & bit)
+		return bad(ch, "repeats a capability", off);
+	if (room < size)
+		return bad(ch, "is cut short", off);
+	*seen |= bit;
+	return 0;
+}
+
+/* ---- region info ---- */
+
+struct region_ctx {
+	struct vfio_region_desc *desc;
+	struct vfio_sparse_area **sparse;
+};
+
+static int parse_sparse(const struct chain *ch, const uint8_t *cap, uint64_t off, uint64_t room,
 			struct vfio_region_desc *desc, struct vfio_sparse_area **sparse)
 {
 	uint32_t nr = get32(cap + 8);
 	struct vfio_sparse_area *areas;
 
 	if ((uint64_t)nr > (room - SPARSE_FIXED) / SPARSE_AREA)
-		return bad(desc, "(sparse mmap) lists more areas than fit in it", off);
+		return bad(ch, "(sparse mmap) lists more areas than fit in it", off);
 	areas = calloc(nr ? nr : 1, sizeof(*areas));
 	if (!areas)
 		return vfio_fail(-ENOMEM, "region %u info: sparse mmap areas", desc->index);
@@ -81,9 +168,8 @@ static int parse_sparse(const uint8_t *cap, uint64_t off, uint64_t room,
 	return 0;
 }
 
-/* Decode one capability whose header is valid and whose body has @room bytes. */
-static int parse_one(const uint8_t *cap, uint16_t id, uint64_t off, uint64_t room,
-		     struct vfio_region_desc *desc, struct vfio_sparse_area **sparse)
+static int region_cap(const struct chain *ch, const uint8_t *cap, uint16_t id, uint64_t off,
+		      uint64_t room, void *ctx)
 {
 	static const struct {
 		uint16_t id;
@@ -95,20 +181,21 @@ static int parse_one(const uint8_t *cap, uint16_t id, uint64_t off, uint64_t roo
 		{ VFIO_REGION_INFO_CAP_NVLINK2_SSATGT, VFIO_REGION_HAS_NVLINK2_SSATGT, SSATGT_SIZE },
 		{ VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD, VFIO_REGION_HAS_NVLINK2_LNKSPD, LNKSPD_SIZE },
 	};
+	struct region_ctx *r = ctx;
+	struct vfio_region_desc *desc = r->desc;
 	size_t k;
+	int ret;
 
 	for (k = 0; k < sizeof(known) / sizeof(known[0]) && known[k].id != id; k++)
 		;
 	if (k == sizeof(known) / sizeof(known[0]))
 		return 0; /* a capability newer than us: skipped, as the uAPI intends */
-	if (desc->caps & known[k].bit)
-		return bad(desc, "repeats a capability", off);
-	if (room < known[k].size)
-		return bad(desc, "is cut short", off);
-	desc->caps |= known[k].bit;
+	ret = claim(ch, &desc->caps, known[k].bit, off, room, known[k].size);
+	if (ret)
+		return ret;
 	switch (id) {
 	case VFIO_REGION_INFO_CAP_SPARSE_MMAP:
-		return parse_sparse(cap, off, room, desc, sparse);
+		return parse_sparse(ch, cap, off, room, desc, r->sparse);
 	case VFIO_REGION_INFO_CAP_TYPE:
 		desc->type = get32(cap + 8);
 		desc->subtype = get32(cap + 12);
@@ -123,61 +210,119 @@ static int parse_one(const uint8_t *cap, uint16_t id, uint64_t off, uint64_t roo
 	return 0;
 }
 
-/* Check the header at @off and find the room its body has: 0, or -EPROTO. */
-static int check_header(const uint8_t *p, size_t len, uint64_t off,
-			const struct vfio_region_desc *desc, struct vfio_info_cap_header *hdr,
-			uint64_t *room)
-{
-	uint64_t end;
-
-	if (off < sizeof(struct vfio_region_info))
-		return bad(desc, "overlaps the region info struct", off);
-	if (off > len || len - off < sizeof(*hdr))
-		return bad(desc, "lies outside the buffer", off);
-	memcpy(hdr, p + off, sizeof(*hdr));
-	if (hdr->next && hdr->next <= off)
-		return bad(desc, "points back (a loop)", off);
-	if (hdr->next && hdr->next < off + sizeof(*hdr))
-		return bad(desc, "overlaps the next one", off);
-	end = hdr->next ? hdr->next : len;
-	if (end > len)
-		end = len; /* the next header's own check reports it */
-	*room = end - off;
-	return 0;
-}
-
 int vfio_caps_parse_region(const void *buf, size_t len, struct vfio_region_desc *desc,
 			   struct vfio_sparse_area **sparse)
 {
-	const uint8_t *p = buf;
+	struct chain ch = { .p = buf, .len = len, .fixed = sizeof(struct vfio_region_info),
+			    .fixed_name = "region info struct" };
+	struct region_ctx r = { .desc = desc, .sparse = sparse };
 	struct vfio_region_info info;
-	uint64_t off;
-	int ret = 0;
+	int ret;
 
 	*sparse = NULL;
 	if (len < sizeof(info))
 		return vfio_fail(-EPROTO, "region %u info: %zu bytes, shorter than the struct",
 				 desc->index, len);
-	memcpy(&info, p, sizeof(info));
+	memcpy(&info, buf, sizeof(info));
 	if (!(info.flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return 0;
-	for (off = info.cap_offset; off && !ret;) {
-		/* zeroed: a header that fails its check is never read, and ends the walk */
-		struct vfio_info_cap_header hdr = { 0 };
-		uint64_t room = 0;
-
-		ret = check_header(p, len, off, desc, &hdr, &room);
-		if (ret)
-			break;
-		ret = parse_one(p + off, hdr.id, off, room, desc, sparse);
-		off = hdr.next;
-	}
+	snprintf(ch.what, sizeof(ch.what), "region %u info", desc->index);
+	ret = walk(&ch, info.cap_offset, region_cap, &r);
 	if (ret) {
 		/* a chain that fails anywhere leaves nothing behind, whatever came before */
 		free(*sparse);
 		*sparse = NULL;
 		desc->sparse = NULL;
 		desc->nr_sparse = 0;
+	}
+	return ret;
+}
+
+/* ---- IOMMU info (VFIO_IOMMU_GET_INFO) ---- */
+
+enum { HAS_RANGES = 1u << 0, HAS_DMA_AVAIL = 1u << 1 };
+
+struct iommu_ctx {
+	struct vfio_iommu_caps *out;
+	uint32_t seen;
+};
+
+static int parse_ranges(const struct chain *ch, const uint8_t *cap, uint64_t off, uint64_t room,
+			struct vfio_iommu_caps *out)
+{
+	uint32_t nr = get32(cap + 8);
+	struct vfio_iommu_range *r;
+
+	if ((uint64_t)nr > (room - RANGES_FIXED) / RANGE_SIZE)
+		return bad(ch, "(IOVA ranges) lists more ranges than fit in it", off);
+	r = calloc(nr ? nr : 1, sizeof(*r));
+	if (!r)
+		return vfio_fail(-ENOMEM, "%s: IOVA ranges", ch->what);
+	out->ranges = r;
+	out->nr_ranges = nr;
+	for (uint32_t i = 0; i < nr; i++) {
+		r[i].start = get64(cap + RANGES_FIXED + (uint64_t)i * RANGE_SIZE);
+		r[i].last = get64(cap + RANGES_FIXED + (uint64_t)i * RANGE_SIZE + 8);
+		if (r[i].start > r[i].last || (i && r[i].start <= r[i - 1].last))
+			return vfio_fail(-EPROTO, "%s: IOVA range %u [0x%llx, 0x%llx] is empty, "
+					 "or not above the one before", ch->what, i,
+					 (unsigned long long)r[i].start,
+					 (unsigned long long)r[i].last);
+	}
+	return 0;
+}
+
+static int iommu_cap(const struct chain *ch, const uint8_t *cap, uint16_t id, uint64_t off,
+		     uint64_t room, void *ctx)
+{
+	struct iommu_ctx *m = ctx;
+	int ret;
+
+	switch (id) {
+	case VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE:
+		ret = claim(ch, &m->seen, HAS_RANGES, off, room, RANGES_FIXED);
+		if (!ret) {
+			m->out->has_ranges = true;
+			ret = parse_ranges(ch, cap, off, room, m->out);
+		}
+		return ret;
+	case VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL:
+		ret = claim(ch, &m->seen, HAS_DMA_AVAIL, off, room, DMA_AVAIL_SIZE);
+		if (!ret) {
+			m->out->has_dma_avail = true;
+			m->out->dma_avail = get32(cap + 8);
+		}
+		return ret;
+	default: /* migration, or newer than us: not used */
+		return 0;
+	}
+}
+
+int vfio_caps_parse_iommu(const void *buf, size_t len, struct vfio_iommu_caps *out)
+{
+	struct chain ch = { .p = buf, .len = len, .fixed = IOMMU_INFO_SIZE,
+			    .fixed_name = "IOMMU info struct", .what = "VFIO_IOMMU_GET_INFO" };
+	struct iommu_ctx m = { .out = out };
+	struct vfio_iommu_type1_info info = { 0 };
+	int ret;
+
+	*out = (struct vfio_iommu_caps){ 0 };
+	if (len < IOMMU_INFO_MINSZ)
+		return vfio_fail(-EPROTO, "VFIO_IOMMU_GET_INFO: %zu bytes, shorter than the struct",
+				 len);
+	memcpy(&info, buf, len < sizeof(info) ? len : sizeof(info));
+	if (info.flags & VFIO_IOMMU_INFO_PGSIZES) {
+		if (!info.iova_pgsizes)
+			return vfio_fail(-EPROTO, "VFIO_IOMMU_GET_INFO: no page size");
+		out->pgsizes = info.iova_pgsizes;
+	}
+	/* a chain needs cap_offset, which a struct cut at its first 16 bytes lacks */
+	if (!(info.flags & VFIO_IOMMU_INFO_CAPS) || len < IOMMU_INFO_SIZE)
+		return 0;
+	ret = walk(&ch, info.cap_offset, iommu_cap, &m);
+	if (ret) {
+		free(out->ranges);
+		*out = (struct vfio_iommu_caps){ 0 };
 	}
 	return ret;
 }

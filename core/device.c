@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Devices: the fd from the group, and everything the kernel says of the device,
- * read once at open (device info, each region by its VFIO index, each irq index).
+ * Devices: the fd from the group (cdev.c: from the cdev, in iommufd mode), and
+ * everything the kernel says of the device, read once at open (device info, each
+ * region by its VFIO index, each irq index).
  */
 
 #include <stdio.h>
@@ -118,7 +119,7 @@ static int load_irq(struct vfio_device *d, unsigned int index)
 	return 0;
 }
 
-static int load(struct vfio_device *d)
+int vfio_device_load(struct vfio_device *d)
 {
 	int ret = get_info(d);
 
@@ -136,7 +137,7 @@ static int load(struct vfio_device *d)
 	return ret;
 }
 
-static void free_device(struct vfio_device *d)
+void vfio_device_free(struct vfio_device *d)
 {
 	if (d->regions)
 		for (unsigned int i = 0; i < d->num_regions; i++)
@@ -146,6 +147,28 @@ static void free_device(struct vfio_device *d)
 	free(d->name);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
+}
+
+/* A device not open yet, named @name; NULL (with the message set) when out of memory. */
+struct vfio_device *vfio_device_new(struct vfio_container *c, const char *name)
+{
+	struct vfio_device *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		vfio_fail(-ENOMEM, "opening device %s", name);
+		return NULL;
+	}
+	pthread_mutex_init(&d->lock, NULL);
+	d->c = c;
+	d->be = c->be;
+	d->fd = -1;
+	d->name = strdup(name);
+	if (!d->name) {
+		vfio_device_free(d);
+		vfio_fail(-ENOMEM, "opening device %s", name);
+		return NULL;
+	}
+	return d;
 }
 
 int vfio_device_open(struct vfio_container *c, unsigned int group_id, const char *name,
@@ -160,28 +183,21 @@ int vfio_device_open(struct vfio_container *c, unsigned int group_id, const char
 	if (vfio_check_device_name(name))
 		return vfio_fail(-EINVAL, "vfio_device_open: \"%.64s\" is not a device name",
 				 name ? name : "(null)");
-	d = calloc(1, sizeof(*d));
+	if (c->mode == VFIO_CONTAINER_IOMMUFD)
+		return vfio_cdev_open_name(c, name, out);
+	d = vfio_device_new(c, name);
 	if (!d)
-		return vfio_fail(-ENOMEM, "opening device %s", name);
-	pthread_mutex_init(&d->lock, NULL);
-	d->c = c;
-	d->be = c->be;
-	d->fd = -1;
-	d->name = strdup(name);
-	if (!d->name) {
-		free_device(d);
-		return vfio_fail(-ENOMEM, "opening device %s", name);
-	}
+		return -ENOMEM;
 	ret = vfio_group_get(c, group_id, &d->g);
 	if (ret) {
-		free_device(d);
+		vfio_device_free(d);
 		return ret;
 	}
 	d->fd = BE_CALL(d->be, group_get_device_fd, d->g->fd, name);
 	if (d->fd < 0) {
 		ret = vfio_fail(d->fd, "VFIO_GROUP_GET_DEVICE_FD %s on group %u", name, group_id);
 	} else {
-		ret = load(d);
+		ret = vfio_device_load(d);
 		if (ret)
 			BE_CALL(d->be, close, d->fd);
 	}
@@ -191,7 +207,7 @@ int vfio_device_open(struct vfio_container *c, unsigned int group_id, const char
 		vfio_error_save(&e);
 		vfio_group_put(d->g);
 		vfio_error_restore(&e);
-		free_device(d);
+		vfio_device_free(d);
 		return ret;
 	}
 	*out = d;
@@ -223,6 +239,8 @@ int vfio_device_open_sysfs(struct vfio_container *c, const char *sysfs_path,
 	if (vfio_check_device_name(name))
 		return vfio_fail(-EINVAL, "vfio_device_open_sysfs: %s does not end in a device name",
 				 path);
+	if (c->mode == VFIO_CONTAINER_IOMMUFD)
+		return vfio_cdev_open_dir(c, path, name, out);
 	snprintf(path + len, sizeof(path) - len, "/iommu_group");
 	n = BE_CALL(c->be, readlink, path, link, sizeof(link));
 	if (n < 0)
@@ -244,12 +262,18 @@ int vfio_device_close(struct vfio_device *d)
 	if (!d)
 		return 0;
 	vfio_first_note(&first, vfio_region_unmap_all(d));
-	/* The device fd goes before the group's reference: the kernel answers EBUSY otherwise. */
+	/*
+	 * The device fd goes before the group's reference: the kernel answers EBUSY
+	 * otherwise.  A cdev's close detaches and unbinds it from the iommufd.
+	 */
 	ret = BE_CALL(d->be, close, d->fd);
 	if (ret < 0)
 		vfio_first_note(&first, vfio_fail(ret, "close device %s", d->name));
-	vfio_first_note(&first, vfio_group_put(d->g));
-	free_device(d);
+	if (d->g)
+		vfio_first_note(&first, vfio_group_put(d->g));
+	else
+		vfio_cdev_forget(d);
+	vfio_device_free(d);
 	return vfio_first_result(&first);
 }
 
@@ -261,6 +285,11 @@ const char *vfio_device_name(const struct vfio_device *d)
 struct vfio_group *vfio_device_group(const struct vfio_device *d)
 {
 	return d->g;
+}
+
+uint32_t vfio_device_devid(const struct vfio_device *d)
+{
+	return d->devid;
 }
 
 int vfio_device_fd(const struct vfio_device *d)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * DMA bookkeeping: the container's own list of live mappings, by ascending IOVA.
- * The list is the truth the kernel mirrors while a group is joined: a range is
- * checked against it before it reaches the kernel, and it is replayed into the
- * kernel when a group joins a container whose IOMMU was dropped.
+ * The list is the truth the kernel mirrors while a group is joined (legacy) or
+ * always (iommufd: the IOAS lives as long as the container): a range is checked
+ * against it before it reaches the kernel, and it is replayed into the kernel
+ * when a group joins a container whose IOMMU was dropped.  Noiommu containers
+ * map nothing.
  */
 
 #include <inttypes.h>
@@ -39,6 +41,25 @@ static int check_range(const char *what, uint64_t iova, uint64_t size)
 	return 0;
 }
 
+/* Does the kernel hold the list now: an IOAS, or a Type1 IOMMU set by a group? */
+static bool live(const struct vfio_container *c)
+{
+	return c->mode == VFIO_CONTAINER_IOMMUFD || c->iommu_type;
+}
+
+static int no_iommu(const char *what)
+{
+	return vfio_fail(-ENODEV, "%s: a no-IOMMU container has no IOMMU, so nothing to map: "
+			 "the device sees physical addresses", what);
+}
+
+static uint32_t ioas_flags(uint32_t prot)
+{
+	return VFIO_ABI_IOAS_MAP_FIXED_IOVA |
+	       ((prot & VFIO_DMA_PROT_READ) ? VFIO_ABI_IOAS_MAP_READABLE : 0) |
+	       ((prot & VFIO_DMA_PROT_WRITE) ? VFIO_ABI_IOAS_MAP_WRITEABLE : 0);
+}
+
 static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	struct vfio_iommu_type1_dma_map map = {
@@ -49,10 +70,51 @@ static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
 		.iova = r->iova,
 		.size = r->size,
 	};
-	int ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
+	int ret;
 
+	if (c->mode == VFIO_CONTAINER_IOMMUFD) {
+		struct vfio_abi_ioas_map m = {
+			.size = sizeof(m),
+			.flags = ioas_flags(r->prot),
+			.ioas_id = c->ioas_id,
+			.user_va = (uint64_t)(uintptr_t)r->vaddr,
+			.length = r->size,
+			.iova = r->iova,
+		};
+
+		ret = BE_CALL(c->be, ioas_map, c->fd, &m);
+		if (ret < 0)
+			return vfio_fail(ret, "IOMMU_IOAS_MAP " RANGE_FMT " in IOAS %u", r->iova,
+					 r->size, c->ioas_id);
+		return 0;
+	}
+	ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
 	if (ret < 0)
 		return vfio_fail(ret, "VFIO_IOMMU_MAP_DMA " RANGE_FMT, r->iova, r->size);
+	return 0;
+}
+
+/* A file's pages, @fd from @offset, to r->iova (iommufd mode). */
+static int kernel_map_file(struct vfio_container *c, const struct vfio_dma_region *r, int fd,
+			   uint64_t offset)
+{
+	struct vfio_abi_ioas_map_file m = {
+		.size = sizeof(m),
+		.flags = ioas_flags(r->prot),
+		.ioas_id = c->ioas_id,
+		.fd = fd,
+		.start = offset,
+		.length = r->size,
+		.iova = r->iova,
+	};
+	int ret = BE_CALL(c->be, ioas_map_file, c->fd, &m);
+
+	if (ret == -ENOTTY)
+		return vfio_fail(-EOPNOTSUPP, "IOMMU_IOAS_MAP_FILE " RANGE_FMT ": the kernel lacks "
+				 "it (Linux 6.13 or later has it)", r->iova, r->size);
+	if (ret < 0)
+		return vfio_fail(ret, "IOMMU_IOAS_MAP_FILE " RANGE_FMT " of fd %d at 0x%" PRIx64
+				 " in IOAS %u", r->iova, r->size, fd, offset, c->ioas_id);
 	return 0;
 }
 
@@ -62,20 +124,43 @@ static int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, 
 	struct vfio_iommu_type1_dma_unmap unmap = {
 		.argsz = sizeof(unmap), .flags = flags, .iova = iova, .size = size
 	};
-	int ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
+	int ret;
 
+	if (c->mode == VFIO_CONTAINER_IOMMUFD) {
+		struct vfio_abi_ioas_unmap u = {
+			.size = sizeof(u), .ioas_id = c->ioas_id, .iova = iova, .length = size
+		};
+
+		ret = BE_CALL(c->be, ioas_unmap, c->fd, &u);
+		if (ret < 0)
+			return vfio_fail(ret, "IOMMU_IOAS_UNMAP " RANGE_FMT " in IOAS %u", iova,
+					 size, c->ioas_id);
+		*unmapped = u.length;
+		return 0;
+	}
+	ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
 	if (ret < 0)
 		return vfio_fail(ret, "VFIO_IOMMU_UNMAP_DMA " RANGE_FMT, iova, size);
 	*unmapped = unmap.size;
 	return 0;
 }
 
-static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r)
+/* A file to map instead of r->vaddr (vfio_dma_map_file()). */
+struct map_file {
+	int fd;
+	uint64_t offset;
+};
+
+static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r,
+		      const struct map_file *file)
 {
 	uintptr_t va = (uintptr_t)r->vaddr;
 	size_t at;
-	int ret = check_range("vfio_dma_map", r->iova, r->size);
+	int ret;
 
+	if (c->mode == VFIO_CONTAINER_NOIOMMU)
+		return no_iommu("vfio_dma_map");
+	ret = check_range("vfio_dma_map", r->iova, r->size);
 	if (ret)
 		return ret;
 	if (!r->prot || (r->prot & ~(uint32_t)(VFIO_DMA_PROT_READ | VFIO_DMA_PROT_WRITE)))
@@ -88,6 +173,9 @@ static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r)
 	if (at < c->nr_maps && c->maps[at].iova <= r->iova + (r->size - 1))
 		return vfio_fail(-EEXIST, "vfio_dma_map " RANGE_FMT ": overlaps the mapping "
 				 RANGE_FMT, r->iova, r->size, c->maps[at].iova, c->maps[at].size);
+	ret = vfio_iommu_check_map_locked(c, r->iova, r->size, r->vaddr);
+	if (ret)
+		return ret;
 	if (c->nr_maps == c->cap_maps) {
 		size_t cap = c->cap_maps ? c->cap_maps * 2 : 16;
 		struct vfio_dma_region *maps = realloc(c->maps, cap * sizeof(*maps));
@@ -97,8 +185,8 @@ static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r)
 		c->maps = maps;
 		c->cap_maps = cap;
 	}
-	if (c->iommu_type) {
-		ret = kernel_map(c, r);
+	if (live(c)) {
+		ret = file ? kernel_map_file(c, r, file->fd, file->offset) : kernel_map(c, r);
 		if (ret)
 			return ret;
 	}
@@ -115,7 +203,26 @@ int vfio_dma_map(struct vfio_container *c, uint64_t iova, uint64_t size, void *v
 	int ret;
 
 	pthread_mutex_lock(&c->lock);
-	ret = map_locked(c, &r);
+	ret = map_locked(c, &r, NULL);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+int vfio_dma_map_file(struct vfio_container *c, uint64_t iova, uint64_t size, int fd,
+		      uint64_t offset, uint32_t prot)
+{
+	struct vfio_dma_region r = { .iova = iova, .size = size, .vaddr = NULL, .prot = prot };
+	const struct map_file file = { .fd = fd, .offset = offset };
+	int ret;
+
+	if (c->mode != VFIO_CONTAINER_IOMMUFD)
+		return vfio_fail(-EOPNOTSUPP, "vfio_dma_map_file " RANGE_FMT ": mapping a file "
+				 "needs an iommufd-mode container", iova, size);
+	if (fd < 0 || offset % VFIO_PAGE_SIZE)
+		return vfio_fail(-EINVAL, "vfio_dma_map_file " RANGE_FMT ": fd %d, offset 0x%"
+				 PRIx64 " (not 4 KiB aligned?)", iova, size, fd, offset);
+	pthread_mutex_lock(&c->lock);
+	ret = map_locked(c, &r, &file);
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }
@@ -137,8 +244,11 @@ static int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
 {
 	uint64_t last = iova + (size - 1), bytes = 0;
 	size_t from, to;
-	int ret = check_range("vfio_dma_unmap", iova, size);
+	int ret;
 
+	if (c->mode == VFIO_CONTAINER_NOIOMMU)
+		return no_iommu("vfio_dma_unmap");
+	ret = check_range("vfio_dma_unmap", iova, size);
 	if (ret)
 		return ret;
 	from = first_ending_after(c, iova);
@@ -152,7 +262,11 @@ static int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
 		return vfio_fail(-EINVAL, "vfio_dma_unmap " RANGE_FMT ": would split the mapping "
 				 RANGE_FMT, iova, size, m->iova, m->size);
 	}
-	if (c->iommu_type) {
+	/* Nothing there: the list answers, as type1 and iommufd would not alike. */
+	if (from == to)
+		return vfio_fail(-ENOENT, "vfio_dma_unmap " RANGE_FMT ": nothing is mapped there",
+				 iova, size);
+	if (live(c)) {
 		ret = kernel_unmap(c, iova, size, 0, &bytes);
 		if (ret)
 			return ret;
@@ -187,8 +301,14 @@ int vfio_dma_unmap_all(struct vfio_container *c, uint64_t *unmapped)
 	if (unmapped)
 		*unmapped = 0;
 	pthread_mutex_lock(&c->lock);
-	if (c->iommu_type && c->unmap_all) {
-		ret = kernel_unmap(c, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL, &done);
+	if (c->mode == VFIO_CONTAINER_NOIOMMU) {
+		ret = no_iommu("vfio_dma_unmap_all");
+	} else if (c->mode == VFIO_CONTAINER_IOMMUFD || (c->iommu_type && c->unmap_all)) {
+		/* iommufd's unmap-all is the whole IOVA space; Type1's is a flag */
+		if (c->mode == VFIO_CONTAINER_IOMMUFD)
+			ret = kernel_unmap(c, 0, UINT64_MAX, 0, &done);
+		else
+			ret = kernel_unmap(c, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL, &done);
 		if (!ret)
 			bytes = forget(c, 0, c->nr_maps);
 	} else {
@@ -218,7 +338,7 @@ int vfio_dma_map_layout(struct vfio_container *c, const struct vfio_dma_region *
 		return vfio_fail(-EINVAL, "vfio_dma_map_layout: no regions");
 	pthread_mutex_lock(&c->lock);
 	for (i = 0; i < count && !ret; i++)
-		ret = map_locked(c, &regions[i]);
+		ret = map_locked(c, &regions[i], NULL);
 	if (ret) {
 		struct vfio_saved_error e;
 		uint64_t done;

@@ -32,6 +32,18 @@ static int check_viable(struct vfio_backend *be, int fd, unsigned int id, bool *
 	return 0;
 }
 
+/* Noiommu groups are /dev/vfio/noiommu-N, so that nobody opens one by mistake. */
+static const char *node_prefix(const struct vfio_container *c)
+{
+	return c->mode == VFIO_CONTAINER_NOIOMMU ? "noiommu-" : "";
+}
+
+static const char *type_name(unsigned long type)
+{
+	return type == VFIO_TYPE1v2_IOMMU ? "Type1v2"
+	       : type == VFIO_TYPE1_IOMMU ? "Type1" : "no-IOMMU";
+}
+
 /* Join an open group file to the container: c->lock held. */
 static int join_locked(struct vfio_container *c, struct vfio_group *g)
 {
@@ -45,14 +57,20 @@ static int join_locked(struct vfio_container *c, struct vfio_group *g)
 		return 0;
 	ret = BE_CALL(be, set_iommu, c->fd, c->preferred_type);
 	if (ret < 0) {
-		ret = vfio_fail(ret, "VFIO_SET_IOMMU %s for group %u",
-				c->preferred_type == VFIO_TYPE1v2_IOMMU ? "Type1v2" : "Type1", g->id);
+		ret = vfio_fail(ret, "VFIO_SET_IOMMU %s for group %u", type_name(c->preferred_type),
+				g->id);
 		goto unset;
 	}
 	c->iommu_type = c->preferred_type;
-	ret = vfio_dma_replay_locked(c);
+	/* No-IOMMU: nothing to ask, and no mapping was ever taken (dma.c refuses them). */
+	if (c->mode == VFIO_CONTAINER_NOIOMMU)
+		return 0;
+	ret = vfio_iommu_refresh_locked(c);
+	if (!ret)
+		ret = vfio_dma_replay_locked(c);
 	if (ret) {
 		c->iommu_type = 0;
+		vfio_iommu_forget_locked(c);
 		goto unset;
 	}
 	return 0;
@@ -69,7 +87,7 @@ static int open_locked(struct vfio_container *c, unsigned int id, struct vfio_gr
 	bool viable = false;
 	int ret;
 
-	snprintf(path, sizeof(path), "/dev/vfio/%u", id);
+	snprintf(path, sizeof(path), "/dev/vfio/%s%u", node_prefix(c), id);
 	g = calloc(1, sizeof(*g));
 	groups = realloc(c->groups, (c->nr_groups + 1) * sizeof(*groups));
 	if (groups)
@@ -142,10 +160,13 @@ int vfio_group_put(struct vfio_group *g)
 		vfio_first_note(&first, vfio_fail(ret, "VFIO_GROUP_UNSET_CONTAINER on group %u", g->id));
 	ret = BE_CALL(c->be, close, g->fd);
 	if (ret < 0)
-		vfio_first_note(&first, vfio_fail(ret, "close /dev/vfio/%u", g->id));
+		vfio_first_note(&first, vfio_fail(ret, "close /dev/vfio/%s%u", node_prefix(c),
+						  g->id));
 	/* With its last group the container lost its IOMMU and, in the kernel, every mapping. */
-	if (!c->nr_groups)
+	if (!c->nr_groups) {
 		c->iommu_type = 0;
+		vfio_iommu_forget_locked(c);
+	}
 	pthread_mutex_unlock(&c->lock);
 	free(g);
 	return vfio_first_result(&first);
@@ -156,6 +177,9 @@ int vfio_group_open(struct vfio_container *c, unsigned int id, struct vfio_group
 	if (!c || !out)
 		return vfio_fail(-EINVAL, "vfio_group_open: no container or no place for the group");
 	*out = NULL;
+	if (c->mode == VFIO_CONTAINER_IOMMUFD)
+		return vfio_fail(-EOPNOTSUPP, "vfio_group_open %u: an iommufd-mode container "
+				 "uses no groups; open devices by name or cdev", id);
 	return vfio_group_get(c, id, out);
 }
 

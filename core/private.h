@@ -28,10 +28,26 @@ struct vfio_group {
 	unsigned int refs; /* vfio_group_open() callers + devices; under c->lock */
 };
 
+/* What the IOMMU can map, as the container last heard it (iommu.c). */
+struct vfio_iommu_state {
+	bool known;                      /* false: no IOMMU yet (or noiommu) */
+	uint64_t pgsizes;                /* bitmap; the lowest bit is the alignment */
+	struct vfio_iommu_range *ranges;  /* by ascending start */
+	size_t nr_ranges;
+	uint32_t dma_limit;              /* VFIO_DMA_AVAIL_UNLIMITED when none */
+	struct vfio_iommu_range *resv;    /* vfio_iova_alloc() reservations, by start */
+	size_t nr_resv, cap_resv;
+};
+
 struct vfio_container {
 	struct vfio_backend *be;
 	int fd;
+	enum vfio_container_mode mode;
+	uint32_t ioas_id;     /* iommufd mode */
 	pthread_mutex_t lock; /* guards everything below */
+	struct vfio_iommu_state iommu;
+	struct vfio_device **devices; /* iommufd mode: the devices bound to c->fd */
+	size_t nr_devices;
 	unsigned long preferred_type; /* Type1v2 if offered, else Type1 */
 	unsigned long iommu_type;     /* set while a group is joined, else 0 */
 	bool unmap_all;               /* VFIO_UNMAP_ALL offered */
@@ -43,7 +59,8 @@ struct vfio_container {
 
 struct vfio_device {
 	struct vfio_container *c;
-	struct vfio_group *g;
+	struct vfio_group *g; /* NULL in iommufd mode */
+	uint32_t devid;       /* iommufd mode: the id VFIO_DEVICE_BIND_IOMMUFD gave */
 	struct vfio_backend *be;
 	int fd;
 	char *name;
@@ -103,13 +120,54 @@ int vfio_group_put(struct vfio_group *g);
 /* dma.c: after the first group joined and the IOMMU is set (c->lock held). */
 int vfio_dma_replay_locked(struct vfio_container *c);
 
+/*
+ * iommu.c, all with c->lock held:
+ * refresh: ask the backend what the IOMMU can map now (legacy: after
+ *   SET_IOMMU; iommufd: after IOAS alloc and after each attach) and keep it;
+ * forget: the IOMMU is gone (legacy: the last group left);
+ * check_map: may [iova, iova + size) of vaddr be mapped: alignment to the
+ *   smallest page size, inside one IOVA range, entries left (-EINVAL or -ENOSPC,
+ *   with the message set); 0 when nothing is known yet (the kernel judges);
+ * release: free what the state holds (at container close).
+ */
+int vfio_iommu_refresh_locked(struct vfio_container *c);
+void vfio_iommu_forget_locked(struct vfio_container *c);
+int vfio_iommu_check_map_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
+				const void *vaddr);
+void vfio_iommu_release(struct vfio_container *c);
+
 /* sysfs.c */
 int vfio_sysfs_parse_group_link(const char *link, size_t len, unsigned int *id);
 int vfio_check_device_name(const char *name);
+int vfio_sysfs_parse_cdev_name(const char *name, size_t len, unsigned int *n);
+
+/* device.c: a device's set-up and release, shared by every mode (cdev.c for iommufd). */
+struct vfio_device *vfio_device_new(struct vfio_container *c, const char *name);
+int vfio_device_load(struct vfio_device *d);
+void vfio_device_free(struct vfio_device *d);
+
+/* cdev.c: iommufd mode; @dir is a device's sysfs directory, @name its last component. */
+int vfio_cdev_open_name(struct vfio_container *c, const char *name, struct vfio_device **out);
+int vfio_cdev_open_dir(struct vfio_container *c, const char *dir, const char *name,
+		       struct vfio_device **out);
+void vfio_cdev_forget(struct vfio_device *d); /* off c->devices, at close */
 
 /* caps.c: parse and validate the capability chain of a region info buffer. */
 int vfio_caps_parse_region(const void *buf, size_t len, struct vfio_region_desc *desc,
 			   struct vfio_sparse_area **sparse);
+/* caps.c: VFIO_IOMMU_GET_INFO's answer (@len bytes), parsed and validated. */
+struct vfio_iommu_caps {
+	uint64_t pgsizes; /* 0: not reported */
+	bool has_ranges, has_dma_avail;
+	struct vfio_iommu_range *ranges; /* owned; ascending, disjoint */
+	size_t nr_ranges;
+	uint32_t dma_avail;
+};
+int vfio_caps_parse_iommu(const void *buf, size_t len, struct vfio_iommu_caps *out);
+
+/* pci.c: both capability lists of @len bytes of config space, without a device. */
+int vfio_pci_walk_caps(const uint8_t *cfg, size_t len, struct vfio_pci_cap *out, size_t cap,
+		       size_t *count);
 
 /* region.c: unmap every mapping left on a device (at close). */
 int vfio_region_unmap_all(struct vfio_device *d);

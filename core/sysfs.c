@@ -52,3 +52,27 @@ int vfio_check_device_name(const char *name)
 			return -EINVAL;
 	return 0;
 }
+
+/*
+ * A device cdev's name: "vfio" and 1 to 10 decimal digits, no larger than
+ * UINT_MAX, no leading zero but for "vfio0".  @len bytes of @name, which need
+ * not be NUL-terminated.
+ */
+int vfio_sysfs_parse_cdev_name(const char *name, size_t len, unsigned int *n)
+{
+	unsigned long long v = 0;
+
+	if (len < 5 || len > 14 || memcmp(name, "vfio", 4) != 0)
+		return -EINVAL;
+	if (name[4] == '0' && len > 5)
+		return -EINVAL;
+	for (size_t i = 4; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned int)(name[i] - '0');
+	}
+	if (v > UINT_MAX)
+		return -EINVAL;
+	*n = (unsigned int)v;
+	return 0;
+}

@@ -28,12 +28,13 @@ struct vfio_group;
  * @id: the IOMMU group number (the N of /dev/vfio/N)
  * @out: the group
  *
- * The first reference opens /dev/vfio/N, checks the group is viable, joins it
- * to @c and, for the container's first group, sets the IOMMU and replays the
- * container's mappings.
+ * The first reference opens /dev/vfio/N (/dev/vfio/noiommu-N in noiommu mode),
+ * checks the group is viable, joins it to @c and, for the container's first
+ * group, sets the IOMMU and replays the container's mappings.
  *
  * Return: 0; -EPERM when the group is not viable; -EBUSY when the group file is
- * already open elsewhere; -ENOMEM; or the errno of the failing VFIO call.
+ * already open elsewhere; -EOPNOTSUPP in iommufd mode, which has no groups;
+ * -ENOMEM; or the errno of the failing VFIO call.
  */
 int vfio_group_open(struct vfio_container *c, unsigned int id, struct vfio_group **out);
 

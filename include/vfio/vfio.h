@@ -22,5 +22,7 @@
 #include <vfio/region.h>
 #include <vfio/irq.h>
 #include <vfio/dma.h>
+#include <vfio/iommu.h>
+#include <vfio/pci.h>
 
 #endif /* LIBVFIO_VFIO_VFIO_H */

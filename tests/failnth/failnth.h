@@ -94,5 +94,8 @@ void fn_scenario_mmap(struct fn_run *r);
 void fn_scenario_irq(struct fn_run *r);
 void fn_scenario_dma(struct fn_run *r);
 void fn_scenario_replay(struct fn_run *r);
+void fn_scenario_iommufd(struct fn_run *r);
+void fn_scenario_noiommu(struct fn_run *r);
+void fn_scenario_info(struct fn_run *r);
 
 #endif /* LIBVFIO_TESTS_FAILNTH_H */

@@ -349,20 +349,28 @@ static void probe(struct fn_run *r)
 			flunk("after the run, group %u is not viable", vfio_group_id(r->g[i]));
 	}
 	if (r->c) {
+		enum vfio_container_mode mode = vfio_container_mode(r->c);
+		bool fd_mode = mode == VFIO_CONTAINER_IOMMUFD;
 		unsigned long type = vfio_container_iommu_type(r->c);
-		long in_sim = vfio_sim_dma_count(r->f->sim, vfio_container_fd(r->c));
+		int cfd = vfio_container_fd(r->c);
+		uint32_t ioas = vfio_container_ioas_id(r->c);
+		long in_sim = fd_mode ? vfio_sim_ioas_mappings(r->f->sim, cfd, ioas, NULL, 0)
+				      : vfio_sim_dma_count(r->f->sim, cfd);
 		uint64_t unmapped = 0;
 		bool present;
 		size_t n = 0;
 
-		AFTER(vfio_container_check_extension(r->c, VFIO_TYPE1_IOMMU, &present));
+		if (!fd_mode)
+			AFTER(vfio_container_check_extension(r->c, VFIO_TYPE1_IOMMU, &present));
 		AFTER(vfio_dma_list(r->c, NULL, 0, &n));
-		if (!type != !joined)
+		if (!fd_mode && !type != !joined)
 			flunk("after the run, the container's IOMMU type is %lu with%s a group "
 			      "joined", type, joined ? "" : "out");
-		if (in_sim != (type ? (long)n : 0))
+		if (in_sim != (type || fd_mode ? (long)n : 0))
 			flunk("after the run, the container lists %zu mappings, the sim's IOMMU "
 			      "holds %ld (IOMMU type %lu)", n, in_sim, type);
+		if (mode == VFIO_CONTAINER_NOIOMMU)
+			return; /* nothing to map */
 		AFTER(vfio_dma_map(r->c, PROBE_IOVA, 4096, r->mem, VFIO_DMA_PROT_READ));
 		AFTER(vfio_dma_unmap(r->c, PROBE_IOVA, 4096, &unmapped));
 		if (unmapped != 4096)

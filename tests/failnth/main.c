@@ -34,6 +34,9 @@ static const struct fn_scenario scenarios[] = {
 	{ "irq", fn_scenario_irq },
 	{ "dma", fn_scenario_dma },
 	{ "replay", fn_scenario_replay },
+	{ "iommufd", fn_scenario_iommufd },
+	{ "noiommu", fn_scenario_noiommu },
+	{ "info", fn_scenario_info },
 };
 
 static bool verbose;

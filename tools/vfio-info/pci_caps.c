@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * A PCI device's config space as VFIO shows it (the config region): the
- * header, the standard capability list (from 0x34) and the extended list (from
- * 0x100, when the region has more than 256 bytes).  Both lists come from the
- * device, so the walk is bounded: pointers inside the space and past the
- * header, no capability visited twice, at most as many as fit.  A list that
- * breaks a rule stops there, with the reason in vi_pci.error.
+ * header, read here, and both capability lists, from libvfio's vfio_pci_caps()
+ * (which validates them: a list that breaks a rule leaves no capability and
+ * the reason in vi_pci.error).
  *
  * The capabilities a reset or an interrupt set-up depends on are decoded: PM
  * (NoSoftRst), MSI, MSI-X (table and PBA), PCI Express (port type, FLR),
@@ -18,13 +16,9 @@
 #include <string.h>
 
 #include <linux/pci_regs.h>
+#include <vfio/vfio.h>
 
 #include "vfio_info.h"
-
-#define STD_FIRST 0x40u /* capabilities live past the standard header */
-#define STD_END 0x100u
-#define EXT_FIRST 0x100u
-#define EXT_END 0x1000u
 
 static int rd8(vi_cfg_read_fn read, void *ctx, uint32_t off, uint8_t *v)
 {
@@ -116,103 +110,26 @@ static void decode_std(vi_cfg_read_fn read, void *ctx, struct vi_pci *pci, struc
 	}
 }
 
-static bool add_cap(struct vi_pci *pci, uint16_t off, uint16_t id, uint8_t version, bool ext)
+static int cfg_read(void *ctx, uint32_t off, void *buf, size_t len)
 {
-	if (pci->nr_caps == VI_PCI_MAX_CAPS) {
-		snprintf(pci->error, sizeof(pci->error), "more than %u capabilities",
-			 VI_PCI_MAX_CAPS);
-		return false;
-	}
-	pci->caps[pci->nr_caps++] =
-		(struct vi_pci_cap){ .offset = off, .id = id, .version = version, .extended = ext };
-	return true;
-}
-
-static void walk_std(vi_cfg_read_fn read, void *ctx, struct vi_pci *pci)
-{
-	bool seen[STD_END / 4] = { false };
-	uint8_t ptr = 0;
-
-	if (!(pci->status & PCI_STATUS_CAP_LIST))
-		return;
-	if (rd8(read, ctx, PCI_CAPABILITY_LIST, &ptr))
-		return;
-	for (ptr &= 0xfc; ptr;) {
-		uint8_t id = 0, next = 0;
-
-		if (ptr < STD_FIRST) {
-			snprintf(pci->error, sizeof(pci->error),
-				 "a capability pointer (0x%02x) points into the header", ptr);
-			return;
-		}
-		if (seen[ptr / 4]) {
-			snprintf(pci->error, sizeof(pci->error),
-				 "the capability list loops back to 0x%02x", ptr);
-			return;
-		}
-		seen[ptr / 4] = true;
-		if (rd8(read, ctx, ptr, &id) || rd8(read, ctx, ptr + 1u, &next)) {
-			snprintf(pci->error, sizeof(pci->error), "capability at 0x%02x unreadable",
-				 ptr);
-			return;
-		}
-		if (id == 0xff) /* nothing there: a device that does not answer */
-			return;
-		if (!add_cap(pci, ptr, id, 0, false))
-			return;
-		decode_std(read, ctx, pci, &pci->caps[pci->nr_caps - 1]);
-		ptr = next & 0xfc;
-	}
-}
-
-static void walk_ext(vi_cfg_read_fn read, void *ctx, uint32_t cfg_size, struct vi_pci *pci)
-{
-	bool seen[EXT_END / 4] = { false };
-	uint32_t off = EXT_FIRST, end = cfg_size < EXT_END ? cfg_size : EXT_END;
-
-	while (off) {
-		uint32_t hdr = 0;
-
-		if (off < EXT_FIRST || off + 4 > end) {
-			snprintf(pci->error, sizeof(pci->error),
-				 "an extended capability pointer (0x%03x) lies outside 0x100-0x%x",
-				 off, end - 1);
-			return;
-		}
-		if (seen[off / 4]) {
-			snprintf(pci->error, sizeof(pci->error),
-				 "the extended capability list loops back to 0x%03x", off);
-			return;
-		}
-		seen[off / 4] = true;
-		if (rd32(read, ctx, off, &hdr)) {
-			snprintf(pci->error, sizeof(pci->error),
-				 "extended capability at 0x%03x unreadable", off);
-			return;
-		}
-		if (hdr == 0 || hdr == 0xffffffffu) /* no extended capabilities */
-			return;
-		/* vfio-pci hides a first capability by zeroing its id and version, not its next */
-		if (PCI_EXT_CAP_ID(hdr) &&
-		    !add_cap(pci, (uint16_t)off, PCI_EXT_CAP_ID(hdr), PCI_EXT_CAP_VER(hdr), true))
-			return;
-		off = PCI_EXT_CAP_NEXT(hdr);
-	}
+	return vfio_region_read(ctx, VFIO_PCI_CONFIG_REGION_INDEX, off, buf, len, NULL);
 }
 
 /*
- * Read the header and walk both lists of a config space @cfg_size bytes long,
- * read through @read.  Return: 0, or the errno of reading the header (a list
- * that cannot be walked to its end only sets out->error).
+ * Read the header of @d's config space and its capabilities.  Return: 0, or
+ * the errno of reading the header (a list libvfio refuses only sets
+ * out->error).
  */
-int vi_pci_walk(vi_cfg_read_fn read, void *ctx, uint32_t cfg_size, struct vi_pci *out)
+int vi_pci_walk(struct vfio_device *d, struct vi_pci *out)
 {
+	const vi_cfg_read_fn read = cfg_read;
+	struct vfio_pci_cap caps[VI_PCI_MAX_CAPS];
 	uint32_t class_rev = 0;
+	void *ctx = d;
+	size_t n = 0;
 	int ret;
 
 	*out = (struct vi_pci){ 0 };
-	if (cfg_size < 64)
-		return -EINVAL;
 	ret = rd16(read, ctx, PCI_VENDOR_ID, &out->vendor);
 	if (!ret)
 		ret = rd16(read, ctx, PCI_DEVICE_ID, &out->device);
@@ -232,8 +149,23 @@ int vi_pci_walk(vi_cfg_read_fn read, void *ctx, uint32_t cfg_size, struct vi_pci
 	    (rd16(read, ctx, PCI_SUBSYSTEM_VENDOR_ID, &out->subsys_vendor) ||
 	     rd16(read, ctx, PCI_SUBSYSTEM_ID, &out->subsys_device)))
 		out->subsys_vendor = out->subsys_device = 0;
-	walk_std(read, ctx, out);
-	if (!out->error[0] && cfg_size > STD_END)
-		walk_ext(read, ctx, cfg_size, out);
+	if (vfio_pci_caps(d, caps, VI_PCI_MAX_CAPS, &n)) {
+		snprintf(out->error, sizeof(out->error), "%s", vfio_last_error());
+		return 0;
+	}
+	if (n > VI_PCI_MAX_CAPS) {
+		snprintf(out->error, sizeof(out->error), "more than %u capabilities",
+			 VI_PCI_MAX_CAPS);
+		n = VI_PCI_MAX_CAPS;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vi_pci_cap *c = &out->caps[out->nr_caps++];
+
+		*c = (struct vi_pci_cap){ .offset = caps[i].offset, .id = caps[i].id,
+					  .version = caps[i].version,
+					  .extended = caps[i].extended };
+		if (!c->extended)
+			decode_std(read, ctx, out, c);
+	}
 	return 0;
 }

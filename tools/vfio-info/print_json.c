@@ -219,15 +219,6 @@ static void iommu(const struct vi_report *r)
 		num("dma_avail", m->dma_avail);
 	else
 		null("dma_avail");
-	if (m->caps & VI_IOMMU_HAS_MIGRATION) {
-		obj("migration");
-		num("flags", m->mig_flags);
-		pgsizes("page_sizes", m->mig_pgsizes);
-		hex("max_dirty_bitmap_size", m->mig_max_bitmap);
-		end_obj();
-	} else {
-		null("migration");
-	}
 	end_obj();
 }
 

@@ -57,14 +57,6 @@ static void print_iommu(FILE *f, const struct vi_report *r)
 	} else {
 		fprintf(f, "            IOVA ranges: not reported (any IOVA)\n");
 	}
-	if (m->caps & VI_IOMMU_HAS_MIGRATION) {
-		fprintf(f, "            dirty page tracking: page sizes");
-		for (unsigned int b = 0; b < 64; b++)
-			if (m->mig_pgsizes & (1ull << b))
-				fprintf(f, " %s", vi_size_str(1ull << b, buf, sizeof(buf)));
-		fprintf(f, ", bitmaps up to %s\n",
-			vi_size_str(m->mig_max_bitmap, buf, sizeof(buf)));
-	}
 }
 
 static void print_region(FILE *f, struct vfio_device *d, unsigned int i)

@@ -47,11 +47,6 @@ static void group_failure(struct vfio_backend *be, unsigned int id, int err, str
 		be->ops->close(be, fd);
 }
 
-static int cfg_read(void *ctx, uint32_t off, void *buf, size_t len)
-{
-	return vfio_region_read(ctx, VFIO_PCI_CONFIG_REGION_INDEX, off, buf, len, NULL);
-}
-
 static void hot_reset_info(struct vfio_backend *be, struct vfio_device *d, struct vi_reset *reset)
 {
 	const uint32_t max = sizeof(reset->hot) / sizeof(reset->hot[0]);
@@ -105,9 +100,7 @@ static void report_device(struct vfio_backend *be, struct vfio_device *d,
 			   !(cfg->flags & VFIO_REGION_INFO_FLAG_READ)) {
 			snprintf(pci_error, sizeof(pci_error), "no readable config region");
 		} else {
-			int ret = vi_pci_walk(
-				cfg_read, d,
-				cfg->size > UINT32_MAX ? UINT32_MAX : (uint32_t)cfg->size, pci);
+			int ret = vi_pci_walk(d, pci);
 
 			if (ret)
 				snprintf(pci_error, sizeof(pci_error), "reading config space: %s",

@@ -9,8 +9,8 @@
  *   target.c       a device argument (BDF, sysfs path, cdev) -> name, sysfs
  *                  path, group; every VFIO device of the machine; the sim's
  *   probe.c        a container per group, each device opened and reported
- *   iommu_info.c   VFIO_IOMMU_GET_INFO and its capability chain, validated
- *   pci_caps.c     the PCI capability lists, walked through the config region
+ *   iommu_info.c   the container's IOMMU, from vfio_iommu_get_info()
+ *   pci_caps.c     the PCI header, and the capabilities from vfio_pci_caps()
  *   diagnose.c     a failure -> what went wrong and the fix to try
  *   names.c        names of flags, indexes, capabilities, errnos
  *   print_text.c   the human output; print_json.c the --json output
@@ -85,7 +85,6 @@ extern const char vi_sim_devices[]; /* what it holds, in words */
 
 enum {
 	VI_IOMMU_HAS_IOVA_RANGES = 1u << 0,
-	VI_IOMMU_HAS_MIGRATION = 1u << 1,
 	VI_IOMMU_HAS_DMA_AVAIL = 1u << 2,
 };
 
@@ -101,12 +100,8 @@ struct vi_iommu {
 	uint32_t nr_ranges;
 	struct vi_iova_range *ranges; /* owned; vi_iommu_free() */
 	uint32_t dma_avail;
-	uint32_t mig_flags;
-	uint64_t mig_pgsizes;
-	uint64_t mig_max_bitmap;
 };
 
-int vi_iommu_parse(const void *buf, size_t len, struct vi_iommu *out, char *why, size_t whylen);
 int vi_iommu_query(struct vfio_container *c, struct vi_iommu *out, char *why, size_t whylen);
 void vi_iommu_free(struct vi_iommu *iommu);
 
@@ -136,7 +131,7 @@ struct vi_pci {
 /* Read @len bytes of config space at @off: 0 or a negative errno. */
 typedef int (*vi_cfg_read_fn)(void *ctx, uint32_t off, void *buf, size_t len);
 
-int vi_pci_walk(vi_cfg_read_fn read, void *ctx, uint32_t cfg_size, struct vi_pci *out);
+int vi_pci_walk(struct vfio_device *d, struct vi_pci *out);
 
 /* ---- reset (probe.c) ---- */
 
