@@ -217,6 +217,37 @@ static void test_device(void **state)
 	assert_ok(vfio_device_close(d));
 }
 
+static bool config_region_info(enum vfio_backend_op op, int fd, const void *arg, void *opaque)
+{
+	const struct vfio_region_info *info = arg;
+
+	(void)op;
+	(void)fd;
+	(void)opaque;
+	return info->index == VFIO_PCI_CONFIG_REGION_INDEX;
+}
+
+/* A PCI device whose config region the kernel refused: no walk, no bus master. */
+static void test_no_config_region(void **state)
+{
+	struct t_fixture *f = *state;
+	const struct vfio_fault_filter refuse = {
+		.op = VFIO_OP_DEVICE_GET_REGION_INFO, .match = config_region_info, .err = EINVAL
+	};
+	struct vfio_pci_cap c[8];
+	struct vfio_device *d;
+	unsigned int id = 0;
+	size_t n = 0;
+
+	assert_ok(vfio_fault_filter_add(f->be, &refuse, &id));
+	d = t_open_pci(f);
+	assert_ok(vfio_fault_filter_remove(f->be, id));
+	assert_err(vfio_pci_caps(d, c, 8, &n), ENOENT);
+	assert_msg_has("vfio_pci_caps on " T_PCI);
+	assert_err(vfio_pci_set_bus_master(d, true), ENOENT);
+	assert_ok(vfio_device_close(d));
+}
+
 /* A PCI Express device: a config region of 4 KiB, so the extended list is read. */
 static void test_express(void **state)
 {
@@ -254,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_walk_good),
 		cmocka_unit_test(test_walk_malformed),
 		cmocka_unit_test_setup_teardown(test_device, t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(test_no_config_region, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(test_express, t_setup, t_teardown),
 	};
 
