@@ -90,7 +90,7 @@ static void run(struct state *s, const uint8_t *c)
 	char path[32];
 	void *addr;
 
-	switch (c[0] % 24) {
+	switch (c[0] % 36) {
 	case 0:
 		keep(s, ops->open(be, "/dev/vfio/vfio", 2));
 		break;
@@ -194,6 +194,67 @@ static void run(struct state *s, const uint8_t *c)
 		break;
 	case 23:
 		vfio_sim_device_raise_irq(s->edu, p[0] % 6, p[1] % 3);
+		break;
+	/* ---- iommufd and the device cdev ---- */
+	case 24:
+		keep(s, ops->open(be, "/dev/iommu", 2));
+		break;
+	case 25:
+		snprintf(path, sizeof(path), "/dev/vfio/devices/vfio%u", p[0] % 3);
+		keep(s, ops->open(be, path, 2));
+		break;
+	case 26:
+		ops->ioas_alloc(be, h, arg(buf, sizeof(struct vfio_abi_ioas_alloc), p));
+		break;
+	case 27:
+		ops->iommufd_destroy(be, h, arg(buf, sizeof(struct vfio_abi_iommu_destroy), p));
+		break;
+	case 28: {
+		struct vfio_abi_ioas_iova_ranges *r = arg(buf, sizeof(*r), p);
+
+		/* room for up to 8 ranges, in the harness's own buffer */
+		r->num_iovas %= 9;
+		r->allowed_iovas = (uint64_t)(uintptr_t)(buf + 256);
+		ops->ioas_iova_ranges(be, h, r);
+		break;
+	}
+	case 29: {
+		struct vfio_abi_ioas_map *map = arg(buf, sizeof(*map), p);
+
+		map->user_va = (uint64_t)(uintptr_t)s->mem + (map->user_va % (MEM + 8192));
+		map->length %= MEM + 8192;
+		ops->ioas_map(be, h, map);
+		break;
+	}
+	case 30:
+		ops->ioas_unmap(be, h, arg(buf, sizeof(struct vfio_abi_ioas_unmap), p));
+		break;
+	case 31: {
+		struct vfio_abi_device_bind_iommufd *bind = arg(buf, sizeof(*bind), p);
+
+		bind->iommufd = h2;
+		ops->device_bind_iommufd(be, h, bind);
+		break;
+	}
+	case 32:
+		ops->device_attach_iommufd_pt(
+			be, h, arg(buf, sizeof(struct vfio_abi_device_attach_iommufd_pt), p));
+		break;
+	case 33:
+		ops->device_detach_iommufd_pt(
+			be, h, arg(buf, sizeof(struct vfio_abi_device_detach_iommufd_pt), p));
+		break;
+	case 34: {
+		static const char *const dirs[] = { "/sys/bus/pci/devices/0000:00:03.0/vfio-dev",
+						     "/sys/bus/pci/devices/0000:00:05.0/vfio-dev",
+						     "/sys/class/vfio-dev", "/sys/bus/pci/devices",
+						     "/nonexistent" };
+
+		ops->list_dir(be, dirs[p[0] % 5], (char *)buf, p[1] % 64);
+		break;
+	}
+	case 35:
+		ops->device_get_pci_hot_reset_info(be, h, arg(buf, 64, p));
 		break;
 	}
 }
