@@ -11,11 +11,17 @@
 #define RW (VFIO_DMA_PROT_READ | VFIO_DMA_PROT_WRITE)
 #define IOVA 0x100000ull /* edu's DMA mask is 28 bits: stay low */
 
-/* A container with edu open (so the IOMMU is set) and 64 KiB of host memory. */
+/*
+ * A container with edu open (so the IOMMU is set) and 64 KiB of host memory.
+ * Noiommu mode has no IOMMU to map into: the case is skipped there.
+ */
 static struct vfio_container *with_edu(struct conf_env *env, struct vfio_device **d,
 				       uint8_t **mem)
 {
-	struct vfio_container *c = conf_container(env);
+	struct vfio_container *c;
+
+	CONF_NEED_IOMMU(env);
+	c = conf_container(env);
 
 	*d = conf_device(c, &env->edu);
 	*mem = conf_mem(0x10000);
@@ -197,11 +203,14 @@ CONF_CASE(dma_layout_rolls_back)
 
 CONF_CASE(dma_before_any_device_is_kept)
 {
-	struct vfio_container *c = conf_container(env);
-	uint8_t *mem = conf_mem(0x10000);
+	struct vfio_container *c;
+	uint8_t *mem;
 	struct vfio_device *d;
 	size_t n;
 
+	CONF_NEED_IOMMU(env);
+	c = conf_container(env);
+	mem = conf_mem(0x10000);
 	OK(vfio_dma_map(c, IOVA, 0x2000, mem, RW));
 	memset(mem, 0x5a, 0x100);
 	d = conf_device(c, &env->edu);
@@ -300,10 +309,14 @@ CONF_CASE(edu_dma_completion_msi)
 
 CONF_CASE(mappings_replayed_for_a_new_device)
 {
-	struct vfio_container *c = conf_container(env);
-	uint8_t *mem = conf_mem(0x10000);
-	struct vfio_device *d = conf_device(c, &env->edu);
+	struct vfio_container *c;
+	uint8_t *mem;
+	struct vfio_device *d;
 
+	CONF_NEED_IOMMU(env);
+	c = conf_container(env);
+	mem = conf_mem(0x10000);
+	d = conf_device(c, &env->edu);
 	memset(mem, 0x3c, 0x100);
 	OK(vfio_dma_map(c, IOVA, 0x10000, mem, RW));
 	conf_close_device(d);

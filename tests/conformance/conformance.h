@@ -26,16 +26,23 @@ struct vfio_sim;
 /* One device of the topology, as the case finds it. */
 struct conf_dev {
 	const char *bdf;
-	unsigned int group;
+	unsigned int group; /* a noiommu group in noiommu mode */
 	char sysfs[96]; /* /sys/bus/pci/devices/BDF */
+	char cdev[40]; /* /dev/vfio/devices/vfioN in iommufd mode, when known; else "" */
 };
 
 struct conf_env {
 	const char *backend; /* "sim" or "kernel" */
+	enum vfio_container_mode mode; /* every container of the run is opened in it */
 	struct vfio_backend *be;
 	struct vfio_sim *sim; /* NULL on the kernel */
 	struct conf_dev edu, nic, edu2;
 };
+
+/* "legacy", "iommufd" or "noiommu". */
+const char *conf_mode_name(enum vfio_container_mode mode);
+/* vfio_container_iommu_type() while a device is open: Type1v2, noiommu, or 0 (iommufd). */
+unsigned long conf_iommu_type(const struct conf_env *env);
 
 typedef void (*conf_fn)(struct conf_env *env);
 
@@ -68,6 +75,21 @@ __attribute__((noreturn, format(printf, 1, 2))) void conf_skip(const char *fmt, 
  * The rest of the case shows what the sim cannot do (it is listed, with the
  * reason, in KNOWN-DIFFERENCES.md): on the sim the case ends here as skipped.
  */
+/*
+ * The case only makes sense in the modes listed (groups and type1 are legacy
+ * and noiommu things, DMA mapping needs an IOMMU): in the others it ends here
+ * as skipped.  CONF_NEED_MODE(env, VFIO_CONTAINER_LEGACY, VFIO_CONTAINER_IOMMUFD)
+ */
+void conf_need_mode(const struct conf_env *env, const enum vfio_container_mode *modes, size_t n);
+#define CONF_NEED_MODE(env, ...)                                                            \
+	conf_need_mode((env), (const enum vfio_container_mode[]){ __VA_ARGS__ },            \
+		       sizeof((const enum vfio_container_mode[]){ __VA_ARGS__ }) /          \
+			       sizeof(enum vfio_container_mode))
+/* Modes with an IOMMU, where DMA can be mapped. */
+#define CONF_NEED_IOMMU(env) CONF_NEED_MODE(env, VFIO_CONTAINER_LEGACY, VFIO_CONTAINER_IOMMUFD)
+/* Modes with groups: legacy and noiommu. */
+#define CONF_NEED_GROUPS(env) CONF_NEED_MODE(env, VFIO_CONTAINER_LEGACY, VFIO_CONTAINER_NOIOMMU)
+
 #define CONF_SIM_CANNOT(env, why)                                                           \
 	do {                                                                                \
 		if ((env)->sim)                                                             \
@@ -106,9 +128,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void conf_skip(const char *fmt, 
 
 /* ---- resources released after the case, in reverse order ---- */
 
-/* A container on the case's backend. */
+/* A container on the case's backend, in the run's mode. */
 struct vfio_container *conf_container(struct conf_env *env);
-/* Open @dev in @c (by its group and name). */
+/* Open @dev in @c: by its group and name, or in iommufd mode by its sysfs path (its cdev). */
 struct vfio_device *conf_device(struct vfio_container *c, const struct conf_dev *dev);
 /* Close a device or group or container now, not after the case. */
 void conf_close_device(struct vfio_device *d);

@@ -6,6 +6,8 @@
  *   vfio-conformance --backend sim          a fresh sim topology per case
  *   vfio-conformance --backend kernel       the devices named by VFIO_EDU_BDF,
  *                                           VFIO_EDU_GROUP, ... (tests/vm/run sets them)
+ *   --mode legacy|iommufd|noiommu   how every container is opened (default legacy);
+ *                     on the kernel it must be the mode tests/vm/run --mode booted
  *   --filter TEXT     only the cases whose name contains TEXT
  *   --list            print the case names and exit
  *   --results FILE    also write "name RESULT" lines, for the side-by-side table
@@ -108,6 +110,43 @@ static void undefer(void *p)
 		}
 }
 
+static const char *const mode_names[] = {
+	[VFIO_CONTAINER_LEGACY] = "legacy",
+	[VFIO_CONTAINER_IOMMUFD] = "iommufd",
+	[VFIO_CONTAINER_NOIOMMU] = "noiommu",
+};
+
+const char *conf_mode_name(enum vfio_container_mode mode)
+{
+	return (unsigned int)mode < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[mode]
+									      : "?";
+}
+
+unsigned long conf_iommu_type(const struct conf_env *env)
+{
+	switch (env->mode) {
+	case VFIO_CONTAINER_LEGACY:
+		return VFIO_TYPE1v2_IOMMU;
+	case VFIO_CONTAINER_NOIOMMU:
+		return VFIO_NOIOMMU_IOMMU;
+	default:
+		return 0;
+	}
+}
+
+void conf_need_mode(const struct conf_env *env, const enum vfio_container_mode *modes, size_t n)
+{
+	char want[64] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		if (modes[i] == env->mode)
+			return;
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", i ? "/" : "",
+			 conf_mode_name(modes[i]));
+	}
+	conf_skip("%s mode only (this run: %s)", want, conf_mode_name(env->mode));
+}
+
 static void release(struct deferred *r)
 {
 	switch (r->kind) {
@@ -146,7 +185,7 @@ struct vfio_container *conf_container(struct conf_env *env)
 {
 	struct vfio_container *c;
 
-	OK(vfio_container_open(env->be, &c));
+	OK(vfio_container_open_mode(env->be, env->mode, &c));
 	defer(K_CONTAINER, c, -1, 0);
 	return c;
 }
@@ -155,7 +194,11 @@ struct vfio_device *conf_device(struct vfio_container *c, const struct conf_dev 
 {
 	struct vfio_device *d;
 
-	OK(vfio_device_open(c, dev->group, dev->bdf, &d));
+	/* iommufd mode has no groups: the device's sysfs directory leads to its cdev */
+	if (current_env->mode == VFIO_CONTAINER_IOMMUFD)
+		OK(vfio_device_open_sysfs(c, dev->sysfs, &d));
+	else
+		OK(vfio_device_open(c, dev->group, dev->bdf, &d));
 	defer(K_DEVICE, d, -1, 0);
 	return d;
 }
@@ -252,7 +295,8 @@ static void run_case(const struct conf_case *c, struct conf_env *env)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: vfio-conformance --backend sim|kernel [--filter TEXT] [--list] "
+	fprintf(stderr, "usage: vfio-conformance --backend sim|kernel "
+			"[--mode legacy|iommufd|noiommu] [--filter TEXT] [--list] "
 			"[--results FILE]\n");
 	exit(2);
 }
@@ -260,6 +304,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *backend = NULL, *filter = NULL, *results_path = NULL;
+	enum vfio_container_mode mode = VFIO_CONTAINER_LEGACY;
 	unsigned int passed = 0, failed = 0, skipped = 0;
 	struct conf_env kernel_env = { 0 };
 	FILE *results = NULL;
@@ -268,7 +313,18 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--backend") && i + 1 < argc)
 			backend = argv[++i];
-		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
+			const char *m = argv[++i];
+
+			if (!strcmp(m, "legacy"))
+				mode = VFIO_CONTAINER_LEGACY;
+			else if (!strcmp(m, "iommufd"))
+				mode = VFIO_CONTAINER_IOMMUFD;
+			else if (!strcmp(m, "noiommu"))
+				mode = VFIO_CONTAINER_NOIOMMU;
+			else
+				usage();
+		} else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
 			filter = argv[++i];
 		else if (!strcmp(argv[i], "--results") && i + 1 < argc)
 			results_path = argv[++i];
@@ -286,7 +342,7 @@ int main(int argc, char **argv)
 	if (!backend || (strcmp(backend, "sim") && strcmp(backend, "kernel")))
 		usage();
 	if (!strcmp(backend, "kernel")) {
-		if (conf_kernel_env(&kernel_env)) {
+		if (conf_kernel_env(&kernel_env, mode)) {
 			printf("0 passed, 1 failed\n");
 			return 1;
 		}
@@ -302,7 +358,7 @@ int main(int argc, char **argv)
 		if (filter && !strstr(cases[i]->name, filter))
 			continue;
 		if (!strcmp(backend, "sim")) {
-			if (conf_sim_env(&sim_env)) {
+			if (conf_sim_env(&sim_env, mode)) {
 				print_line(results, cases[i]->name, "FAIL", "building the sim topology");
 				failed++;
 				continue;

@@ -12,9 +12,9 @@
 #define CONF_EDU2_BDF "0000:01:00.0"
 #define CONF_EDU2_GROUP 5u
 
-/* A fresh sim holding the VM's devices; 0 or -errno. */
-int conf_sim_env(struct conf_env *env);
+/* A fresh sim holding the VM's devices, set up for @mode; 0 or -errno. */
+int conf_sim_env(struct conf_env *env, enum vfio_container_mode mode);
 /* The kernel backend and the devices tests/vm/run's init names in the environment. */
-int conf_kernel_env(struct conf_env *env);
+int conf_kernel_env(struct conf_env *env, enum vfio_container_mode mode);
 
 #endif /* LIBVFIO_TESTS_CONFORMANCE_TOPOLOGY_H */

@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: MIT
 #
 # PID 1 of the test VM (busybox sh).  tests/vm/run puts it in the initramfs as
-# /init.  It loads the VFIO modules, binds every edu and e1000e to vfio-pci,
-# runs /test/bin with the arguments in /test/args, and powers off.
+# /init.  It loads the VFIO modules (none on the small kernel, where all is
+# built in), binds every edu and e1000e to vfio-pci, runs /test/bin with the
+# arguments in /test/args, and powers off.  /test/mode says which device nodes
+# the mode needs: legacy /dev/vfio/N, noiommu /dev/vfio/noiommu-N, iommufd
+# /dev/iommu and the cdev /dev/vfio/devices/vfioN (published as
+# VFIO_<NAME>_CDEV).
 #
 # Serial ports: ttyS0 is the console (kernel messages and the markers below),
 # ttyS1 takes the test binary's stdout, ttyS2 its stderr.  Keeping the
@@ -40,11 +44,18 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev || setup_failed "cannot mount devtmpfs"
 mount -t tmpfs tmpfs /tmp
 
+mode=legacy
+[ -r /test/mode ] && read -r mode </test/mode
+export VFIO_VM_MODE="$mode"
+
 # Module order comes from the kernel's modules.dep (worked out by the runner).
 while read -r mod; do
 	insmod "/lib/modules/$mod" || setup_failed "insmod $mod failed"
 done </etc/vfio-vm/modules
 [ -c /dev/vfio/vfio ] || setup_failed "no /dev/vfio/vfio after loading the modules"
+if [ "$mode" = iommufd ]; then
+	[ -c /dev/iommu ] || setup_failed "no /dev/iommu (iommufd mode)"
+fi
 
 bind_vfio() {
 	dev=/sys/bus/pci/devices/$1
@@ -58,7 +69,21 @@ bind_vfio() {
 	grp=$(readlink "$dev/iommu_group")
 	grp=${grp##*/}
 	[ -n "$grp" ] || setup_failed "$1 has no iommu_group"
-	[ -c "/dev/vfio/$grp" ] || setup_failed "no /dev/vfio/$grp for $1"
+	cdev=
+	case $mode in
+	noiommu)
+		[ -c "/dev/vfio/noiommu-$grp" ] || setup_failed "no /dev/vfio/noiommu-$grp for $1"
+		;;
+	iommufd)
+		for c in "$dev"/vfio-dev/vfio*; do
+			cdev=/dev/vfio/devices/${c##*/}
+		done
+		[ -c "$cdev" ] || setup_failed "no device cdev for $1 (${cdev:-no vfio-dev entry})"
+		;;
+	*)
+		[ -c "/dev/vfio/$grp" ] || setup_failed "no /dev/vfio/$grp for $1"
+		;;
+	esac
 }
 
 # Publish VFIO_<NAME>_BDF / VFIO_<NAME>_GROUP for the first device of a kind.
@@ -66,7 +91,8 @@ publish() {
 	eval "known=\${VFIO_$1_BDF:-}"
 	[ -z "$known" ] || return 0
 	export "VFIO_$1_BDF=$2" "VFIO_$1_GROUP=$grp"
-	echo "vfio-vm: $1 $2 group $grp"
+	[ -z "$cdev" ] || export "VFIO_$1_CDEV=$cdev"
+	echo "vfio-vm: $1 $2 group $grp${cdev:+ cdev $cdev}"
 }
 
 for dev in /sys/bus/pci/devices/*; do
