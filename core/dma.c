@@ -60,7 +60,7 @@ static uint32_t ioas_flags(uint32_t prot)
 	       ((prot & VFIO_DMA_PROT_WRITE) ? VFIO_ABI_IOAS_MAP_WRITEABLE : 0);
 }
 
-static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
+static int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
@@ -70,28 +70,34 @@ static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
 		.iova = r->iova,
 		.size = r->size,
 	};
-	int ret;
+	int ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
 
-	if (c->mode == VFIO_CONTAINER_IOMMUFD) {
-		struct vfio_abi_ioas_map m = {
-			.size = sizeof(m),
-			.flags = ioas_flags(r->prot),
-			.ioas_id = c->ioas_id,
-			.user_va = (uint64_t)(uintptr_t)r->vaddr,
-			.length = r->size,
-			.iova = r->iova,
-		};
-
-		ret = BE_CALL(c->be, ioas_map, c->fd, &m);
-		if (ret < 0)
-			return vfio_fail(ret, "IOMMU_IOAS_MAP " RANGE_FMT " in IOAS %u", r->iova,
-					 r->size, c->ioas_id);
-		return 0;
-	}
-	ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
 	if (ret < 0)
 		return vfio_fail(ret, "VFIO_IOMMU_MAP_DMA " RANGE_FMT, r->iova, r->size);
 	return 0;
+}
+
+static int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
+{
+	struct vfio_abi_ioas_map m = {
+		.size = sizeof(m),
+		.flags = ioas_flags(r->prot),
+		.ioas_id = c->ioas_id,
+		.user_va = (uint64_t)(uintptr_t)r->vaddr,
+		.length = r->size,
+		.iova = r->iova,
+	};
+	int ret = BE_CALL(c->be, ioas_map, c->fd, &m);
+
+	if (ret < 0)
+		return vfio_fail(ret, "IOMMU_IOAS_MAP " RANGE_FMT " in IOAS %u", r->iova, r->size,
+				 c->ioas_id);
+	return 0;
+}
+
+static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
+{
+	return c->mode == VFIO_CONTAINER_IOMMUFD ? ioas_map(c, r) : type1_map(c, r);
 }
 
 /* A file's pages, @fd from @offset, to r->iova (iommufd mode). */
@@ -118,31 +124,40 @@ static int kernel_map_file(struct vfio_container *c, const struct vfio_dma_regio
 	return 0;
 }
 
-static int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
-			uint64_t *unmapped)
+static int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+		       uint64_t *unmapped)
 {
 	struct vfio_iommu_type1_dma_unmap unmap = {
 		.argsz = sizeof(unmap), .flags = flags, .iova = iova, .size = size
 	};
-	int ret;
+	int ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
 
-	if (c->mode == VFIO_CONTAINER_IOMMUFD) {
-		struct vfio_abi_ioas_unmap u = {
-			.size = sizeof(u), .ioas_id = c->ioas_id, .iova = iova, .length = size
-		};
-
-		ret = BE_CALL(c->be, ioas_unmap, c->fd, &u);
-		if (ret < 0)
-			return vfio_fail(ret, "IOMMU_IOAS_UNMAP " RANGE_FMT " in IOAS %u", iova,
-					 size, c->ioas_id);
-		*unmapped = u.length;
-		return 0;
-	}
-	ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
 	if (ret < 0)
 		return vfio_fail(ret, "VFIO_IOMMU_UNMAP_DMA " RANGE_FMT, iova, size);
 	*unmapped = unmap.size;
 	return 0;
+}
+
+static int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
+{
+	struct vfio_abi_ioas_unmap u = {
+		.size = sizeof(u), .ioas_id = c->ioas_id, .iova = iova, .length = size
+	};
+	int ret = BE_CALL(c->be, ioas_unmap, c->fd, &u);
+
+	if (ret < 0)
+		return vfio_fail(ret, "IOMMU_IOAS_UNMAP " RANGE_FMT " in IOAS %u", iova, size,
+				 c->ioas_id);
+	*unmapped = u.length;
+	return 0;
+}
+
+/* @flags: type1's unmap flags (VFIO_DMA_UNMAP_FLAG_ALL); iommufd unmaps all by its range */
+static int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+			uint64_t *unmapped)
+{
+	return c->mode == VFIO_CONTAINER_IOMMUFD ? ioas_unmap(c, iova, size, unmapped)
+						 : type1_unmap(c, iova, size, flags, unmapped);
 }
 
 /* A file to map instead of r->vaddr (vfio_dma_map_file()). */
@@ -190,7 +205,8 @@ static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r,
 		if (ret)
 			return ret;
 	}
-	memmove(&c->maps[at + 1], &c->maps[at], (c->nr_maps - at) * sizeof(*c->maps));
+	if (at < c->nr_maps) /* mapping upwards, the common case, appends */
+		memmove(&c->maps[at + 1], &c->maps[at], (c->nr_maps - at) * sizeof(*c->maps));
 	c->maps[at] = *r;
 	c->nr_maps++;
 	return 0;
@@ -234,7 +250,8 @@ static uint64_t forget(struct vfio_container *c, size_t from, size_t to)
 
 	for (size_t i = from; i < to; i++)
 		bytes += c->maps[i].size;
-	memmove(&c->maps[from], &c->maps[to], (c->nr_maps - to) * sizeof(*c->maps));
+	if (to < c->nr_maps)
+		memmove(&c->maps[from], &c->maps[to], (c->nr_maps - to) * sizeof(*c->maps));
 	c->nr_maps -= to - from;
 	return bytes;
 }

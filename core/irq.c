@@ -53,10 +53,12 @@ static int set_irqs(struct vfio_device *d, unsigned int index, uint32_t flags, u
 	} small;
 	struct vfio_irq_set *set;
 	size_t data = (flags & VFIO_IRQ_SET_DATA_EVENTFD) ? (size_t)count * sizeof(int32_t) : 0;
-	int ret = vfio_irq_get(d, index, &irq);
+	int ret;
 
-	if (ret)
-		return vfio_fail_prefix(ret, "VFIO_DEVICE_SET_IRQS %s", action_name(flags));
+	if (!d || index >= d->num_irqs) /* vfio_irq_get() says why */
+		return vfio_fail_prefix(vfio_irq_get(d, index, &irq), "VFIO_DEVICE_SET_IRQS %s",
+					action_name(flags));
+	irq = &d->irqs[index];
 	if ((irq->flags & need) != need)
 		return vfio_fail(-EINVAL, "VFIO_DEVICE_SET_IRQS %s %s irq %u: the index has flags "
 				 "0x%x, not 0x%x", action_name(flags), d->name, index, irq->flags,
