@@ -4,7 +4,7 @@
  * join brings (IOVA ranges, then none: all of IOVA space), the check of a
  * mapping against it, IOVA reservations past the list's first room, the PCI
  * capability walk and the bus-master bit, device features (data on the stack
- * and on the heap).
+ * and on the heap), an ioeventfd.
  */
 
 #include <linux/pci_regs.h>
@@ -63,6 +63,16 @@ void fn_scenario_info(struct fn_run *r)
 	CALL(r, 0, vfio_device_feature_set(r->d[0], VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, NULL, 0));
 	CALL(r, -ENOTTY, vfio_device_feature_get(r->d[0], VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, big,
 						 sizeof(big)));
+
+	/* an ioeventfd on BAR0: added, refused twice, removed, not there to remove */
+	r->efd[0] = t_eventfd();
+	CALL(r, 0, vfio_device_ioeventfd(r->d[0], VFIO_PCI_BAR0_REGION_INDEX, 0x10, 4, 1,
+					 r->efd[0]));
+	CALL(r, -EEXIST, vfio_device_ioeventfd(r->d[0], VFIO_PCI_BAR0_REGION_INDEX, 0x10, 4, 1,
+					       r->efd[0]));
+	CALL(r, 0, vfio_device_ioeventfd(r->d[0], VFIO_PCI_BAR0_REGION_INDEX, 0x10, 4, 1, -1));
+	CALL(r, -ENODEV, vfio_device_ioeventfd(r->d[0], VFIO_PCI_BAR0_REGION_INDEX, 0x10, 4, 1,
+					       -1));
 
 	/* the group leaves, the IOMMU is forgotten; it comes back with no ranges */
 	CALL(r, 0, vfio_dma_unmap_all(r->c, NULL));
