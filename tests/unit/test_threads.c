@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Thread safety as the headers state it: threads sharing a container map and
- * unmap while others open and close devices, and messages stay per thread.
+ * unmap while others open and close devices (in legacy and in iommufd mode),
+ * and messages stay per thread.
  */
 
 #include <pthread.h>
@@ -138,6 +139,39 @@ static void replay_races_with_maps(void **state)
 	t_pages_free(s.mem, 1);
 }
 
+static int iommufd_setup(void **state)
+{
+	struct t_fixture *f = t_fixture_new(0);
+
+	*state = f;
+	return vfio_container_open_mode(f->be, VFIO_CONTAINER_IOMMUFD, &f->c);
+}
+
+/* The same in iommufd mode: devices bind and attach while the IOAS is mapped. */
+static void iommufd_map_while_devices_come_and_go(void **state)
+{
+	struct t_fixture *f = *state;
+	struct shared s = { .f = f, .mem = t_pages(1), .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct worker w[MAPPERS + OPENERS];
+	pthread_t t[MAPPERS + OPENERS];
+	size_t n;
+
+	for (unsigned int i = 0; i < MAPPERS + OPENERS; i++) {
+		w[i] = (struct worker){ .s = &s, .id = i };
+		assert_int_equal(pthread_create(&t[i], NULL, i < MAPPERS ? mapper : opener, &w[i]), 0);
+	}
+	for (unsigned int i = 0; i < MAPPERS + OPENERS; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(s.failures, 0);
+	assert_ok(vfio_dma_list(f->c, NULL, 0, &n));
+	assert_int_equal(n, MAPPERS);
+	assert_int_equal(vfio_sim_ioas_mappings(f->sim, vfio_container_fd(f->c),
+						vfio_container_ioas_id(f->c), NULL, 0),
+			 MAPPERS);
+	assert_ok(vfio_dma_unmap_all(f->c, NULL));
+	t_pages_free(s.mem, 1);
+}
+
 static void *fail_in_thread(void *arg)
 {
 	struct t_fixture *f = arg;
@@ -167,6 +201,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(map_while_devices_come_and_go, t_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(replay_races_with_maps, t_setup, t_teardown),
+		cmocka_unit_test_setup_teardown(iommufd_map_while_devices_come_and_go,
+						iommufd_setup, t_teardown),
 		cmocka_unit_test_setup_teardown(messages_are_per_thread, t_setup, t_teardown),
 	};
 
