@@ -20,6 +20,8 @@
 #include <vfio/backend.h>
 #include <vfio/fault.h>
 
+#include "callop.h"
+
 /* ---- the counting backend: answers 100 + op, remembers its last arguments ---- */
 
 struct counting {
@@ -209,61 +211,8 @@ static const struct vfio_backend_ops quiet_ops = {
 };
 
 /* The handle and pointer the dispatcher passes, per op. */
-#define HANDLE(op) (40 + (long)(op))
-static char arg_buf[256];
+#define HANDLE(op) T_OP_HANDLE(op)
 
-/* Calls @op on @be with HANDLE(op) and arg_buf; the result widened to long. */
-static long call_op(struct vfio_backend *be, enum vfio_backend_op op)
-{
-	const struct vfio_backend_ops *o = be->ops;
-	int h = (int)HANDLE(op);
-	void *p = arg_buf;
-	void *out = NULL;
-
-	switch (op) {
-	case VFIO_OP_OPEN: return o->open(be, p, h);
-	case VFIO_OP_CLOSE: return o->close(be, h);
-	case VFIO_OP_READLINK: return o->readlink(be, p, arg_buf, (size_t)h);
-	case VFIO_OP_LIST_DIR: return o->list_dir(be, p, arg_buf, (size_t)h);
-	case VFIO_OP_PREAD: return o->pread(be, h, p, 4, 0);
-	case VFIO_OP_PWRITE: return o->pwrite(be, h, p, 4, 0);
-	case VFIO_OP_MMAP: return o->mmap(be, h, NULL, 4096, 0, 0, 0, &out);
-	case VFIO_OP_MUNMAP: return o->munmap(be, p, (size_t)h);
-	case VFIO_OP_GET_API_VERSION: return o->get_api_version(be, h);
-	case VFIO_OP_CHECK_EXTENSION: return o->check_extension(be, h, 3);
-	case VFIO_OP_SET_IOMMU: return o->set_iommu(be, h, 3);
-	case VFIO_OP_IOMMU_GET_INFO: return o->iommu_get_info(be, h, p);
-	case VFIO_OP_IOMMU_MAP_DMA: return o->iommu_map_dma(be, h, p);
-	case VFIO_OP_IOMMU_UNMAP_DMA: return o->iommu_unmap_dma(be, h, p);
-	case VFIO_OP_GROUP_GET_STATUS: return o->group_get_status(be, h, p);
-	case VFIO_OP_GROUP_SET_CONTAINER: return o->group_set_container(be, h, 3);
-	case VFIO_OP_GROUP_UNSET_CONTAINER: return o->group_unset_container(be, h);
-	case VFIO_OP_GROUP_GET_DEVICE_FD: return o->group_get_device_fd(be, h, p);
-	case VFIO_OP_DEVICE_GET_INFO: return o->device_get_info(be, h, p);
-	case VFIO_OP_DEVICE_GET_REGION_INFO: return o->device_get_region_info(be, h, p);
-	case VFIO_OP_DEVICE_GET_IRQ_INFO: return o->device_get_irq_info(be, h, p);
-	case VFIO_OP_DEVICE_SET_IRQS: return o->device_set_irqs(be, h, p);
-	case VFIO_OP_DEVICE_RESET: return o->device_reset(be, h);
-	case VFIO_OP_DEVICE_GET_PCI_HOT_RESET_INFO:
-		return o->device_get_pci_hot_reset_info(be, h, p);
-	case VFIO_OP_DEVICE_PCI_HOT_RESET: return o->device_pci_hot_reset(be, h, p);
-	case VFIO_OP_DEVICE_IOEVENTFD: return o->device_ioeventfd(be, h, p);
-	case VFIO_OP_DEVICE_FEATURE: return o->device_feature(be, h, p);
-	case VFIO_OP_KVM_DEVICE_SET_ATTR: return o->kvm_device_set_attr(be, h, p);
-	case VFIO_OP_IOMMUFD_DESTROY: return o->iommufd_destroy(be, h, p);
-	case VFIO_OP_IOAS_ALLOC: return o->ioas_alloc(be, h, p);
-	case VFIO_OP_IOAS_IOVA_RANGES: return o->ioas_iova_ranges(be, h, p);
-	case VFIO_OP_IOAS_MAP: return o->ioas_map(be, h, p);
-	case VFIO_OP_IOAS_MAP_FILE: return o->ioas_map_file(be, h, p);
-	case VFIO_OP_IOAS_UNMAP: return o->ioas_unmap(be, h, p);
-	case VFIO_OP_DEVICE_BIND_IOMMUFD: return o->device_bind_iommufd(be, h, p);
-	case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT: return o->device_attach_iommufd_pt(be, h, p);
-	case VFIO_OP_DEVICE_DETACH_IOMMUFD_PT: return o->device_detach_iommufd_pt(be, h, p);
-	case VFIO_OP_COUNT: break;
-	}
-	fail_msg("no such op %d", (int)op);
-	return 0;
-}
 
 /* ---- fixture: a counting backend and its wrapper ---- */
 
@@ -309,12 +258,12 @@ static void test_forwards_every_op(void **state)
 
 		f->inner.handle = -1;
 		f->inner.ptr = NULL;
-		assert_int_equal(call_op(f->fault, op), ANSWER(op));
+		assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
 		assert_int_equal(f->inner.calls[op], 1);
 		assert_int_equal(vfio_fault_calls(f->fault, op), 1);
 		assert_int_equal(f->inner.handle, HANDLE(op));
 		if (op != VFIO_OP_MMAP && f->inner.ptr)
-			assert_ptr_equal(f->inner.ptr, arg_buf);
+			assert_ptr_equal(f->inner.ptr, t_op_buf);
 	}
 }
 
@@ -338,10 +287,10 @@ static void test_nth_1_fails_next_call_only(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(vfio_fault_inject(f->fault, VFIO_OP_IOMMU_MAP_DMA, 1, ENOSPC), 0);
-	assert_int_equal(call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), -ENOSPC);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), -ENOSPC);
 	assert_int_equal(f->inner.calls[VFIO_OP_IOMMU_MAP_DMA], 0);
-	assert_int_equal(call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
-	assert_int_equal(call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
 	assert_int_equal(f->inner.calls[VFIO_OP_IOMMU_MAP_DMA], 2);
 	assert_int_equal(vfio_fault_calls(f->fault, VFIO_OP_IOMMU_MAP_DMA), 3);
 }
@@ -352,13 +301,13 @@ static void test_nth_3_counts_from_now(void **state)
 	const enum vfio_backend_op op = VFIO_OP_GROUP_GET_DEVICE_FD;
 
 	/* Two calls before the rule: nth counts from the rule, not from creation. */
-	call_op(f->fault, op);
-	call_op(f->fault, op);
+	t_call_op(f->fault, op);
+	t_call_op(f->fault, op);
 	assert_int_equal(vfio_fault_inject(f->fault, op, 3, ENODEV), 0);
-	assert_int_equal(call_op(f->fault, op), ANSWER(op));
-	assert_int_equal(call_op(f->fault, op), ANSWER(op));
-	assert_int_equal(call_op(f->fault, op), -ENODEV);
-	assert_int_equal(call_op(f->fault, op), ANSWER(op));
+	assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
+	assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
+	assert_int_equal(t_call_op(f->fault, op), -ENODEV);
+	assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
 	assert_int_equal(f->inner.calls[op], 5);
 	assert_int_equal(vfio_fault_calls(f->fault, op), 6);
 }
@@ -369,11 +318,11 @@ static void test_nth_0_fails_every_call(void **state)
 
 	assert_int_equal(vfio_fault_inject(f->fault, VFIO_OP_PREAD, 0, EIO), 0);
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(call_op(f->fault, VFIO_OP_PREAD), -EIO);
+		assert_int_equal(t_call_op(f->fault, VFIO_OP_PREAD), -EIO);
 	assert_int_equal(f->inner.calls[VFIO_OP_PREAD], 0);
 	assert_int_equal(vfio_fault_calls(f->fault, VFIO_OP_PREAD), 5);
 	/* Other ops are untouched. */
-	assert_int_equal(call_op(f->fault, VFIO_OP_PWRITE), ANSWER(VFIO_OP_PWRITE));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_PWRITE), ANSWER(VFIO_OP_PWRITE));
 }
 
 static void test_new_rule_replaces_old(void **state)
@@ -382,16 +331,16 @@ static void test_new_rule_replaces_old(void **state)
 	const enum vfio_backend_op op = VFIO_OP_DEVICE_RESET;
 
 	assert_int_equal(vfio_fault_inject(f->fault, op, 0, EPERM), 0);
-	assert_int_equal(call_op(f->fault, op), -EPERM);
+	assert_int_equal(t_call_op(f->fault, op), -EPERM);
 	assert_int_equal(vfio_fault_inject(f->fault, op, 2, EBUSY), 0);
-	assert_int_equal(call_op(f->fault, op), ANSWER(op));
-	assert_int_equal(call_op(f->fault, op), -EBUSY);
-	assert_int_equal(call_op(f->fault, op), ANSWER(op));
+	assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
+	assert_int_equal(t_call_op(f->fault, op), -EBUSY);
+	assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
 
 	assert_int_equal(vfio_fault_inject(f->fault, op, 1, EPERM), 0);
 	assert_int_equal(vfio_fault_inject(f->fault, op, 0, EACCES), 0);
-	assert_int_equal(call_op(f->fault, op), -EACCES);
-	assert_int_equal(call_op(f->fault, op), -EACCES);
+	assert_int_equal(t_call_op(f->fault, op), -EACCES);
+	assert_int_equal(t_call_op(f->fault, op), -EACCES);
 }
 
 static void test_every_op_can_fail(void **state)
@@ -402,7 +351,7 @@ static void test_every_op_can_fail(void **state)
 		enum vfio_backend_op op = (enum vfio_backend_op)i;
 
 		assert_int_equal(vfio_fault_inject(f->fault, op, 1, 1 + i), 0);
-		assert_int_equal(call_op(f->fault, op), -(1 + i));
+		assert_int_equal(t_call_op(f->fault, op), -(1 + i));
 		assert_int_equal(f->inner.calls[op], 0);
 		assert_int_equal(vfio_fault_calls(f->fault, op), 1);
 	}
@@ -414,15 +363,15 @@ static void test_clear(void **state)
 
 	assert_int_equal(vfio_fault_inject(f->fault, VFIO_OP_OPEN, 0, ENOENT), 0);
 	assert_int_equal(vfio_fault_inject(f->fault, VFIO_OP_CLOSE, 2, EBADF), 0);
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), -ENOENT);
-	assert_int_equal(call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), -ENOENT);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
 
 	vfio_fault_clear(f->fault);
 	for (int i = 0; i < VFIO_OP_COUNT; i++)
 		assert_int_equal(vfio_fault_calls(f->fault, (enum vfio_backend_op)i), 0);
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
-	assert_int_equal(call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
-	assert_int_equal(call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
 	assert_int_equal(vfio_fault_calls(f->fault, VFIO_OP_CLOSE), 2);
 }
 
@@ -450,8 +399,8 @@ static void test_bad_args(void **state)
 	assert_int_equal(vfio_fault_backend_new(&f->inner.base, NULL), -EINVAL);
 	assert_null(be);
 	/* The rejected calls left no rule behind but the valid one. */
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), -4095);
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), -4095);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
 }
 
 static void test_null_inner_op(void **state)
@@ -461,19 +410,19 @@ static void test_null_inner_op(void **state)
 
 	(void)state;
 	assert_int_equal(vfio_fault_backend_new(&sparse.base, &fault), 0);
-	assert_int_equal(call_op(fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
+	assert_int_equal(t_call_op(fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
 	for (int i = 0; i < VFIO_OP_COUNT; i++) {
 		enum vfio_backend_op op = (enum vfio_backend_op)i;
 
 		if (op == VFIO_OP_OPEN || op == VFIO_OP_GET_API_VERSION)
 			continue;
-		assert_int_equal(call_op(fault, op), -EOPNOTSUPP);
+		assert_int_equal(t_call_op(fault, op), -EOPNOTSUPP);
 		assert_int_equal(vfio_fault_calls(fault, op), 1);
 	}
 	/* A rule still wins over the missing op. */
 	assert_int_equal(vfio_fault_inject(fault, VFIO_OP_IOAS_MAP, 1, ENOMEM), 0);
-	assert_int_equal(call_op(fault, VFIO_OP_IOAS_MAP), -ENOMEM);
-	assert_int_equal(call_op(fault, VFIO_OP_IOAS_MAP), -EOPNOTSUPP);
+	assert_int_equal(t_call_op(fault, VFIO_OP_IOAS_MAP), -ENOMEM);
+	assert_int_equal(t_call_op(fault, VFIO_OP_IOAS_MAP), -EOPNOTSUPP);
 	vfio_backend_destroy(fault);
 	assert_int_equal(sparse.destroyed, 0);
 }
@@ -485,11 +434,11 @@ static void test_destroy_frees_only_wrapper(void **state)
 
 	(void)state;
 	assert_int_equal(vfio_fault_backend_new(&inner.base, &fault), 0);
-	assert_int_equal(call_op(fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
+	assert_int_equal(t_call_op(fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
 	vfio_backend_destroy(fault);
 	assert_int_equal(inner.destroyed, 0);
 	/* The inner backend still works on its own. */
-	assert_int_equal(call_op(&inner.base, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
+	assert_int_equal(t_call_op(&inner.base, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
 	assert_int_equal(inner.calls[VFIO_OP_CLOSE], 2);
 }
 
@@ -508,7 +457,7 @@ static void *worker_run(void *arg)
 	struct worker *w = arg;
 
 	for (int i = 0; i < CALLS_PER_THREAD; i++)
-		if (call_op(w->fault, VFIO_OP_GET_API_VERSION) < 0)
+		if (t_call_op(w->fault, VFIO_OP_GET_API_VERSION) < 0)
 			w->failed++;
 	return NULL;
 }

@@ -11,17 +11,17 @@
 
 #include <vfio/mock.h>
 
+#include "callop.h"
 #include "testutil.h"
 
 #define ANSWER(op) (100 + (op))
-#define HANDLE(op) (40 + (long)(op))
+#define HANDLE(op) T_OP_HANDLE(op)
 
 struct fixture {
 	unsigned long calls[VFIO_OP_COUNT]; /* what reached the inner backend */
 	struct vfio_backend *inner, *fault;
 };
 
-static char arg_buf[256];
 static char map_target;
 
 static long counting_call(void *opaque, enum vfio_backend_op op, struct vfio_mock_call *c)
@@ -41,58 +41,6 @@ static long quiet_call(void *opaque, enum vfio_backend_op op, struct vfio_mock_c
 	return ANSWER(op);
 }
 
-/* Calls @op on @be with HANDLE(op) and arg_buf; the result widened to long. */
-static long call_op(struct vfio_backend *be, enum vfio_backend_op op)
-{
-	const struct vfio_backend_ops *o = be->ops;
-	int h = (int)HANDLE(op);
-	void *p = arg_buf;
-	void *out = NULL;
-
-	switch (op) {
-	case VFIO_OP_OPEN: return o->open(be, p, h);
-	case VFIO_OP_CLOSE: return o->close(be, h);
-	case VFIO_OP_READLINK: return o->readlink(be, p, arg_buf, (size_t)h);
-	case VFIO_OP_LIST_DIR: return o->list_dir(be, p, arg_buf, (size_t)h);
-	case VFIO_OP_PREAD: return o->pread(be, h, p, 4, 0);
-	case VFIO_OP_PWRITE: return o->pwrite(be, h, p, 4, 0);
-	case VFIO_OP_MMAP: return o->mmap(be, h, NULL, 4096, 0, 0, 0, &out);
-	case VFIO_OP_MUNMAP: return o->munmap(be, p, (size_t)h);
-	case VFIO_OP_GET_API_VERSION: return o->get_api_version(be, h);
-	case VFIO_OP_CHECK_EXTENSION: return o->check_extension(be, h, 3);
-	case VFIO_OP_SET_IOMMU: return o->set_iommu(be, h, 3);
-	case VFIO_OP_IOMMU_GET_INFO: return o->iommu_get_info(be, h, p);
-	case VFIO_OP_IOMMU_MAP_DMA: return o->iommu_map_dma(be, h, p);
-	case VFIO_OP_IOMMU_UNMAP_DMA: return o->iommu_unmap_dma(be, h, p);
-	case VFIO_OP_GROUP_GET_STATUS: return o->group_get_status(be, h, p);
-	case VFIO_OP_GROUP_SET_CONTAINER: return o->group_set_container(be, h, 3);
-	case VFIO_OP_GROUP_UNSET_CONTAINER: return o->group_unset_container(be, h);
-	case VFIO_OP_GROUP_GET_DEVICE_FD: return o->group_get_device_fd(be, h, p);
-	case VFIO_OP_DEVICE_GET_INFO: return o->device_get_info(be, h, p);
-	case VFIO_OP_DEVICE_GET_REGION_INFO: return o->device_get_region_info(be, h, p);
-	case VFIO_OP_DEVICE_GET_IRQ_INFO: return o->device_get_irq_info(be, h, p);
-	case VFIO_OP_DEVICE_SET_IRQS: return o->device_set_irqs(be, h, p);
-	case VFIO_OP_DEVICE_RESET: return o->device_reset(be, h);
-	case VFIO_OP_DEVICE_GET_PCI_HOT_RESET_INFO:
-		return o->device_get_pci_hot_reset_info(be, h, p);
-	case VFIO_OP_DEVICE_PCI_HOT_RESET: return o->device_pci_hot_reset(be, h, p);
-	case VFIO_OP_DEVICE_IOEVENTFD: return o->device_ioeventfd(be, h, p);
-	case VFIO_OP_DEVICE_FEATURE: return o->device_feature(be, h, p);
-	case VFIO_OP_KVM_DEVICE_SET_ATTR: return o->kvm_device_set_attr(be, h, p);
-	case VFIO_OP_IOMMUFD_DESTROY: return o->iommufd_destroy(be, h, p);
-	case VFIO_OP_IOAS_ALLOC: return o->ioas_alloc(be, h, p);
-	case VFIO_OP_IOAS_IOVA_RANGES: return o->ioas_iova_ranges(be, h, p);
-	case VFIO_OP_IOAS_MAP: return o->ioas_map(be, h, p);
-	case VFIO_OP_IOAS_MAP_FILE: return o->ioas_map_file(be, h, p);
-	case VFIO_OP_IOAS_UNMAP: return o->ioas_unmap(be, h, p);
-	case VFIO_OP_DEVICE_BIND_IOMMUFD: return o->device_bind_iommufd(be, h, p);
-	case VFIO_OP_DEVICE_ATTACH_IOMMUFD_PT: return o->device_attach_iommufd_pt(be, h, p);
-	case VFIO_OP_DEVICE_DETACH_IOMMUFD_PT: return o->device_detach_iommufd_pt(be, h, p);
-	case VFIO_OP_COUNT: break;
-	}
-	fail_msg("no such op %d", (int)op);
-	return 0;
-}
 
 static int setup(void **state)
 {
@@ -142,10 +90,10 @@ static void test_filter_fails_every_match(void **state)
 		.op = VFIO_OP_PREAD, .err = EIO });
 
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(call_op(f->fault, VFIO_OP_PREAD), -EIO);
+		assert_int_equal(t_call_op(f->fault, VFIO_OP_PREAD), -EIO);
 	assert_int_equal(f->calls[VFIO_OP_PREAD], 0);
 	assert_int_equal(vfio_fault_calls(f->fault, VFIO_OP_PREAD), 3);
-	assert_int_equal(call_op(f->fault, VFIO_OP_PWRITE), ANSWER(VFIO_OP_PWRITE));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_PWRITE), ANSWER(VFIO_OP_PWRITE));
 	assert_stats(f->fault, id, 3, 3);
 }
 
@@ -208,7 +156,7 @@ static void test_filter_predicate_sees_each_op(void **state)
 		bool no_handle = op == VFIO_OP_OPEN || op == VFIO_OP_READLINK ||
 				 op == VFIO_OP_LIST_DIR || op == VFIO_OP_MUNMAP;
 
-		assert_int_equal(call_op(f->fault, op), ANSWER(op));
+		assert_int_equal(t_call_op(f->fault, op), ANSWER(op));
 		assert_int_equal(s->calls[op], 1);
 		assert_int_equal(s->fd[op], no_handle ? -1 : HANDLE(op));
 		switch (op) {
@@ -220,7 +168,7 @@ static void test_filter_predicate_sees_each_op(void **state)
 			break;
 		case VFIO_OP_PREAD:
 		case VFIO_OP_PWRITE:
-			assert_ptr_equal(s->io[op].buf, arg_buf);
+			assert_ptr_equal(s->io[op].buf, t_op_buf);
 			assert_int_equal(s->io[op].count, 4);
 			assert_int_equal(s->io[op].offset, 0);
 			break;
@@ -229,7 +177,7 @@ static void test_filter_predicate_sees_each_op(void **state)
 			assert_int_equal(s->io[op].count, 4096);
 			break;
 		case VFIO_OP_MUNMAP:
-			assert_ptr_equal(s->io[op].buf, arg_buf);
+			assert_ptr_equal(s->io[op].buf, t_op_buf);
 			assert_int_equal(s->io[op].count, HANDLE(op));
 			break;
 		case VFIO_OP_CHECK_EXTENSION:
@@ -238,7 +186,7 @@ static void test_filter_predicate_sees_each_op(void **state)
 			assert_int_equal(s->value[op], 3);
 			break;
 		default: /* the path, the name or the uAPI struct */
-			assert_ptr_equal(s->arg[op], arg_buf);
+			assert_ptr_equal(s->arg[op], t_op_buf);
 			break;
 		}
 	}
@@ -308,10 +256,10 @@ static void test_filter_skip_then_every(void **state)
 	unsigned int id = add_filter(f->fault, (struct vfio_fault_filter){
 		.op = VFIO_OP_IOMMU_MAP_DMA, .skip = 2, .err = ENOSPC });
 
-	assert_int_equal(call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
-	assert_int_equal(call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), ANSWER(VFIO_OP_IOMMU_MAP_DMA));
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), -ENOSPC);
+		assert_int_equal(t_call_op(f->fault, VFIO_OP_IOMMU_MAP_DMA), -ENOSPC);
 	assert_stats(f->fault, id, 5, 3);
 }
 
@@ -326,14 +274,14 @@ static void test_filter_order(void **state)
 
 	/* The op's rule judges first: the filters neither see nor count its call. */
 	assert_int_equal(vfio_fault_inject(f->fault, op, 1, ENOMEM), 0);
-	assert_int_equal(call_op(f->fault, op), -ENOMEM);
+	assert_int_equal(t_call_op(f->fault, op), -ENOMEM);
 	assert_stats(f->fault, first, 0, 0);
 	assert_stats(f->fault, second, 0, 0);
 	/* Let through by the first, failed by the second. */
-	assert_int_equal(call_op(f->fault, op), -EBUSY);
+	assert_int_equal(t_call_op(f->fault, op), -EBUSY);
 	/* Failed by the first: the second does not count it. */
-	assert_int_equal(call_op(f->fault, op), -EPERM);
-	assert_int_equal(call_op(f->fault, op), -EBUSY);
+	assert_int_equal(t_call_op(f->fault, op), -EPERM);
+	assert_int_equal(t_call_op(f->fault, op), -EBUSY);
 	assert_stats(f->fault, first, 2, 1);
 	assert_stats(f->fault, second, 2, 2);
 	assert_int_equal(f->calls[op], 0);
@@ -350,26 +298,26 @@ static void test_filter_remove_and_clear(void **state)
 	unsigned int c = add_filter(f->fault, (struct vfio_fault_filter){
 		.op = VFIO_OP_OPEN, .err = EACCES });
 
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), -ENOENT);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), -ENOENT);
 	assert_int_equal(vfio_fault_filter_remove(f->fault, a), 0);
 	assert_int_equal(vfio_fault_filter_remove(f->fault, a), -ENOENT);
 	assert_int_equal(vfio_fault_filter_stats(f->fault, a, &st), -ENOENT);
 	/* The others keep their order and their counts. */
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), -EACCES);
-	assert_int_equal(call_op(f->fault, VFIO_OP_CLOSE), -EIO);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), -EACCES);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_CLOSE), -EIO);
 	assert_stats(f->fault, c, 1, 1);
 
 	vfio_fault_clear(f->fault);
 	assert_int_equal(vfio_fault_filter_stats(f->fault, b, &st), -ENOENT);
 	assert_int_equal(vfio_fault_filter_remove(f->fault, c), -ENOENT);
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
-	assert_int_equal(call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_CLOSE), ANSWER(VFIO_OP_CLOSE));
 	/* Ids are not given out again; a NULL id is allowed. */
 	assert_true(add_filter(f->fault, (struct vfio_fault_filter){
 		.op = VFIO_OP_OPEN, .err = EIO }) > c);
 	assert_int_equal(vfio_fault_filter_add(f->fault, &(struct vfio_fault_filter){
 		.op = VFIO_OP_CLOSE, .err = EIO }, NULL), 0);
-	assert_int_equal(call_op(f->fault, VFIO_OP_CLOSE), -EIO);
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_CLOSE), -EIO);
 }
 
 static void test_filter_bad_args(void **state)
@@ -401,7 +349,7 @@ static void test_filter_bad_args(void **state)
 	assert_int_equal(vfio_fault_filter_stats(f->fault, 1, NULL), -EINVAL);
 	assert_int_equal(vfio_fault_filter_stats(NULL, 1, &st), -EINVAL);
 	/* Nothing was added. */
-	assert_int_equal(call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
+	assert_int_equal(t_call_op(f->fault, VFIO_OP_OPEN), ANSWER(VFIO_OP_OPEN));
 }
 
 /* Many threads race for one once filter: exactly one call fails. */
@@ -427,7 +375,7 @@ static void *worker_run(void *arg)
 	struct worker *w = arg;
 
 	for (int i = 0; i < CALLS_PER_THREAD; i++)
-		if (call_op(w->fault, VFIO_OP_GET_API_VERSION) < 0)
+		if (t_call_op(w->fault, VFIO_OP_GET_API_VERSION) < 0)
 			w->failed++;
 	return NULL;
 }
