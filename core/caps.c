@@ -252,6 +252,7 @@ static int parse_ranges(const struct chain *ch, const uint8_t *cap, uint64_t off
 {
 	uint32_t nr = get32(cap + 8);
 	struct vfio_iommu_range *r;
+	size_t bad_at;
 
 	if ((uint64_t)nr > (room - RANGES_FIXED) / RANGE_SIZE)
 		return bad(ch, "(IOVA ranges) lists more ranges than fit in it", off);
@@ -263,12 +264,13 @@ static int parse_ranges(const struct chain *ch, const uint8_t *cap, uint64_t off
 	for (uint32_t i = 0; i < nr; i++) {
 		r[i].start = get64(cap + RANGES_FIXED + (uint64_t)i * RANGE_SIZE);
 		r[i].last = get64(cap + RANGES_FIXED + (uint64_t)i * RANGE_SIZE + 8);
-		if (r[i].start > r[i].last || (i && r[i].start <= r[i - 1].last))
-			return vfio_fail(-EPROTO, "%s: IOVA range %u [0x%llx, 0x%llx] is empty, "
-					 "or not above the one before", ch->what, i,
-					 (unsigned long long)r[i].start,
-					 (unsigned long long)r[i].last);
 	}
+	bad_at = vfio_ranges_first_bad(r, nr);
+	if (bad_at < nr)
+		return vfio_fail(-EPROTO, "%s: IOVA range %zu [0x%llx, 0x%llx] is empty, or not "
+				 "above the one before", ch->what, bad_at,
+				 (unsigned long long)r[bad_at].start,
+				 (unsigned long long)r[bad_at].last);
 	return 0;
 }
 

@@ -27,7 +27,7 @@ int vfio_device_ioeventfd(struct vfio_device *d, unsigned int index, uint64_t of
 	ret = vfio_region_get(d, index, &r);
 	if (ret) /* a region the kernel did not offer is no more a region to it than any */
 		return vfio_fail_prefix(-EINVAL, "vfio_device_ioeventfd");
-	if (!vfio_range_inside(offset, size, r->size) || r->offset + offset < r->offset)
+	if (!vfio_region_holds(r, offset, size))
 		return vfio_fail(-EINVAL, "vfio_device_ioeventfd on %s: [0x%llx, +%u) is outside "
 				 "region %u (size 0x%llx)", d->name, (unsigned long long)offset,
 				 size, index, (unsigned long long)r->size);

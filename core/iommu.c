@@ -98,11 +98,12 @@ static int refresh_legacy(struct vfio_container *c)
 /* Ascending, disjoint, each start <= last: else -EPROTO. */
 static int check_ranges(const struct vfio_iommu_range *r, size_t nr, uint32_t ioas)
 {
-	for (size_t i = 0; i < nr; i++)
-		if (r[i].start > r[i].last || (i && r[i].start <= r[i - 1].last))
-			return vfio_fail(-EPROTO, "IOMMU_IOAS_IOVA_RANGES on IOAS %" PRIu32 ": range "
-					 "%zu [0x%" PRIx64 ", 0x%" PRIx64 "] is empty, or not "
-					 "above the one before", ioas, i, r[i].start, r[i].last);
+	size_t i = vfio_ranges_first_bad(r, nr);
+
+	if (i < nr)
+		return vfio_fail(-EPROTO, "IOMMU_IOAS_IOVA_RANGES on IOAS %" PRIu32 ": range %zu "
+				 "[0x%" PRIx64 ", 0x%" PRIx64 "] is empty, or not above the one "
+				 "before", ioas, i, r[i].start, r[i].last);
 	return 0;
 }
 

@@ -113,6 +113,21 @@ static inline bool vfio_range_inside(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
+/* Does [off, off + len) lie inside region @r, and its file offset not wrap? */
+static inline bool vfio_region_holds(const struct vfio_region_desc *r, uint64_t off, uint64_t len)
+{
+	return vfio_range_inside(off, len, r->size) && r->offset + off >= r->offset;
+}
+
+/* The first of @nr ranges that is empty or not above the one before; @nr when none is. */
+static inline size_t vfio_ranges_first_bad(const struct vfio_iommu_range *r, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (r[i].start > r[i].last || (i && r[i].start <= r[i - 1].last))
+			return i;
+	return nr;
+}
+
 /* group.c: take / drop a reference, container lock held by neither caller. */
 int vfio_group_get(struct vfio_container *c, unsigned int id, struct vfio_group **out);
 int vfio_group_put(struct vfio_group *g);

@@ -75,8 +75,7 @@ static inline const struct vfio_region_desc *usable(const struct vfio_device *d,
 	if (!d || index >= d->num_regions)
 		return NULL;
 	r = &d->regions[index];
-	if (!r->present || !(r->flags & flag) || !vfio_range_inside(offset, len, r->size) ||
-	    r->offset + offset < r->offset)
+	if (!r->present || !(r->flags & flag) || !vfio_region_holds(r, offset, len))
 		return NULL;
 	return r;
 }

@@ -12,6 +12,24 @@
 /* Longest device name we pass on: the kernel's dev_name() is far shorter in practice. */
 #define DEVICE_NAME_MAX 255
 
+/* @len (>= 1) decimal digits, no larger than UINT_MAX, into *@v. */
+static int parse_decimal(const char *s, size_t len, unsigned int *v)
+{
+	unsigned long long n = 0;
+
+	if (!len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		n = n * 10 + (unsigned int)(s[i] - '0');
+		if (n > UINT_MAX)
+			return -EINVAL;
+	}
+	*v = (unsigned int)n;
+	return 0;
+}
+
 /*
  * The link reads like "../../../kernel/iommu_groups/12": its last component,
  * all digits and no larger than UINT_MAX, is the group number.  @link need not
@@ -20,21 +38,10 @@
 int vfio_sysfs_parse_group_link(const char *link, size_t len, unsigned int *id)
 {
 	size_t start = len;
-	unsigned long long v = 0;
 
 	while (start > 0 && link[start - 1] != '/')
 		start--;
-	if (start == len)
-		return -EINVAL;
-	for (size_t i = start; i < len; i++) {
-		if (link[i] < '0' || link[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned int)(link[i] - '0');
-		if (v > UINT_MAX)
-			return -EINVAL;
-	}
-	*id = (unsigned int)v;
-	return 0;
+	return parse_decimal(link + start, len - start, id);
 }
 
 /* A name the kernel could know: not empty, not too long, printable, no '/'. */
@@ -60,19 +67,9 @@ int vfio_check_device_name(const char *name)
  */
 int vfio_sysfs_parse_cdev_name(const char *name, size_t len, unsigned int *n)
 {
-	unsigned long long v = 0;
-
 	if (len < 5 || len > 14 || memcmp(name, "vfio", 4) != 0)
 		return -EINVAL;
 	if (name[4] == '0' && len > 5)
 		return -EINVAL;
-	for (size_t i = 4; i < len; i++) {
-		if (name[i] < '0' || name[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned int)(name[i] - '0');
-	}
-	if (v > UINT_MAX)
-		return -EINVAL;
-	*n = (unsigned int)v;
-	return 0;
+	return parse_decimal(name + 4, len - 4, n);
 }

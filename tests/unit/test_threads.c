@@ -33,6 +33,22 @@ static void note_failure(struct shared *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* Run @first threads of @a then @total - @first of @b on @s, and wait for them all. */
+static void run_workers(struct shared *s, unsigned int total, unsigned int first,
+			void *(*a)(void *), void *(*b)(void *))
+{
+	struct worker w[MAPPERS + OPENERS];
+	pthread_t t[MAPPERS + OPENERS];
+
+	assert_in_range(total, 1, MAPPERS + OPENERS);
+	for (unsigned int i = 0; i < total; i++) {
+		w[i] = (struct worker){ .s = s, .id = i };
+		assert_int_equal(pthread_create(&t[i], NULL, i < first ? a : b, &w[i]), 0);
+	}
+	for (unsigned int i = 0; i < total; i++)
+		pthread_join(t[i], NULL);
+}
+
 static void *mapper(void *arg)
 {
 	struct worker *w = arg;
@@ -76,19 +92,12 @@ static void map_while_devices_come_and_go(void **state)
 {
 	struct t_fixture *f = *state;
 	struct shared s = { .f = f, .mem = t_pages(1), .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct worker w[MAPPERS + OPENERS];
-	pthread_t t[MAPPERS + OPENERS];
 	struct vfio_device *keep;
 	size_t n;
 
 	/* a device held open throughout keeps the IOMMU set, so every map reaches the sim */
 	keep = t_open_pci(f);
-	for (unsigned int i = 0; i < MAPPERS + OPENERS; i++) {
-		w[i] = (struct worker){ .s = &s, .id = i };
-		assert_int_equal(pthread_create(&t[i], NULL, i < MAPPERS ? mapper : opener, &w[i]), 0);
-	}
-	for (unsigned int i = 0; i < MAPPERS + OPENERS; i++)
-		pthread_join(t[i], NULL);
+	run_workers(&s, MAPPERS + OPENERS, MAPPERS, mapper, opener);
 	assert_int_equal(s.failures, 0);
 	assert_ok(vfio_dma_list(f->c, NULL, 0, &n));
 	assert_int_equal(n, MAPPERS);
@@ -117,18 +126,10 @@ static void replay_races_with_maps(void **state)
 {
 	struct t_fixture *f = *state;
 	struct shared s = { .f = f, .mem = t_pages(1), .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct worker w[4];
-	pthread_t t[4];
 	struct vfio_device *d;
 	size_t n;
 
-	for (unsigned int i = 0; i < 4; i++) {
-		w[i] = (struct worker){ .s = &s, .id = i };
-		assert_int_equal(pthread_create(&t[i], NULL, i < 2 ? mapper : groups_come_and_go,
-						&w[i]), 0);
-	}
-	for (unsigned int i = 0; i < 4; i++)
-		pthread_join(t[i], NULL);
+	run_workers(&s, 4, 2, mapper, groups_come_and_go);
 	assert_int_equal(s.failures, 0);
 	assert_ok(vfio_dma_list(f->c, NULL, 0, &n));
 	assert_int_equal(n, 2);
@@ -152,16 +153,9 @@ static void iommufd_map_while_devices_come_and_go(void **state)
 {
 	struct t_fixture *f = *state;
 	struct shared s = { .f = f, .mem = t_pages(1), .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct worker w[MAPPERS + OPENERS];
-	pthread_t t[MAPPERS + OPENERS];
 	size_t n;
 
-	for (unsigned int i = 0; i < MAPPERS + OPENERS; i++) {
-		w[i] = (struct worker){ .s = &s, .id = i };
-		assert_int_equal(pthread_create(&t[i], NULL, i < MAPPERS ? mapper : opener, &w[i]), 0);
-	}
-	for (unsigned int i = 0; i < MAPPERS + OPENERS; i++)
-		pthread_join(t[i], NULL);
+	run_workers(&s, MAPPERS + OPENERS, MAPPERS, mapper, opener);
 	assert_int_equal(s.failures, 0);
 	assert_ok(vfio_dma_list(f->c, NULL, 0, &n));
 	assert_int_equal(n, MAPPERS);
