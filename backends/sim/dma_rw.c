@@ -6,46 +6,17 @@
  */
 
 #include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include "sim_private.h"
 
 /*
- * A device access goes to the kernel as one process_vm_readv/writev for up to
- * DMA_IOV pieces of process memory (adjacent pieces merge) and DMA_BATCH bytes:
- * a syscall per access rather than per mapping, and one that fails where the
- * memory is gone (never a crash, whatever the program unmapped meanwhile).
+ * A device access is copied (vmcopy.c) for up to DMA_IOV pieces of process
+ * memory (adjacent pieces merge) and DMA_BATCH bytes at a time: one memory-map
+ * query or one syscall per access and memory area rather than per mapping.
  */
 #define DMA_IOV 64
 #define DMA_BATCH (1ULL << 30) /* below the kernel's MAX_RW_COUNT */
-
-static int dma_copy(void *local, size_t len, const struct iovec *remote, unsigned int n,
-		    bool write)
-{
-	struct iovec l = { .iov_base = local, .iov_len = len };
-	uint8_t *p = local;
-	int saved = errno;
-	unsigned int i;
-	ssize_t done;
-
-	done = write ? process_vm_writev(getpid(), &l, 1, remote, n, 0) :
-		       process_vm_readv(getpid(), &l, 1, remote, n, 0);
-	if (done < 0 && (errno == ENOSYS || errno == EPERM)) {
-		/* refused: sim_copy_process() copies as it can, piece by piece */
-		for (i = 0, done = 0; i < n; i++) {
-			if (sim_copy_process(p, (uint64_t)(uintptr_t)remote[i].iov_base,
-					     remote[i].iov_len, write))
-				break;
-			p += remote[i].iov_len;
-			done += (ssize_t)remote[i].iov_len;
-		}
-	}
-	errno = saved;
-	return done == (ssize_t)len ? 0 : -EFAULT;
-}
 
 /*
  * The table @d's DMA translates through: its IOAS when it is attached to one,
@@ -125,7 +96,7 @@ static int dma_rw(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t le
 		len -= (size_t)chunk;
 		iova += chunk;
 		if (n == DMA_IOV || batched == DMA_BATCH) {
-			ret = dma_copy(batch, batched, remote, n, write);
+			ret = sim_vm_copy(sim, batch, batched, remote, n, write);
 			gone = ret;
 			n = 0;
 			batched = 0;
@@ -139,7 +110,7 @@ static int dma_rw(struct vfio_sim_device *d, uint64_t iova, void *buf, size_t le
 		}
 	}
 	if (n) { /* what came before a fault is copied, as the IOMMU would have */
-		int r = dma_copy(batch, batched, remote, n, write);
+		int r = sim_vm_copy(sim, batch, batched, remote, n, write);
 
 		gone = r;
 		if (!ret)

@@ -50,10 +50,10 @@
  * memory the program frees while it is still DMA-mapped stays "pinned" for the
  * sim, and a new MAP_DMA of it succeeds where the kernel, whose pinned pages no
  * longer belong to any VMA of the process, answers EFAULT.  The device side
- * never trusts the table: it copies with process_vm_readv/writev, which fail on
- * memory that is gone instead of crashing, and such a failure empties the pin
- * table (dma_tree_unpin_all()), so the difference ends at the first DMA through
- * a stale mapping.  Counts only err low (an allocation failure drops the counts
+ * never trusts the table: it asks the kernel about the memory at each access
+ * (vmcopy.c), which fails on memory that is gone instead of crashing, and such
+ * a failure empties the pin table (dma_tree_unpin_all()), so the difference
+ * ends at the first DMA through a stale mapping.  Counts only err low (an allocation failure drops the counts
  * of the range being updated; emptying the table leaves the mappings' flags,
  * and a removal then lowers counts that saturate at 0), so the table may forget
  * a pin, never invent one.  The pin table is kept to an eighth of the mapping

@@ -469,6 +469,7 @@ static void sim_destroy(struct vfio_backend *be)
 	}
 	free(sim->slots);
 	free(sim->ranges);
+	sim_vmcopy_release(sim);
 	pthread_mutex_destroy(&sim->lock);
 	free(sim);
 }
@@ -550,6 +551,7 @@ int vfio_sim_new(struct vfio_sim **out)
 	sim->be.ops = &sim_ops;
 	sim->dma_entry_limit = SIM_DEFAULT_DMA_ENTRY_LIMIT;
 	sim->locked_limit_pages = UINT64_MAX; /* root, or CAP_IPC_LOCK */
+	sim_vmcopy_init(sim);
 	*out = sim;
 	return 0;
 }

@@ -289,6 +289,10 @@ struct vfio_sim {
 	uint64_t now;	       /* the sim's clock: moved only by vfio_sim_run() */
 	unsigned int next_index; /* the next device's vfioN */
 	bool noiommu;		 /* enable_unsafe_noiommu_mode without an IOMMU (cdev.c) */
+	enum vfio_sim_dma_copy dma_copy; /* how the device side copies (vmcopy.c) */
+	int maps_fd;			 /* /proc/self/maps for its PROCMAP_QUERY, or -1 */
+	unsigned long maps_gen;		 /* the fork generation maps_fd belongs to */
+	bool maps_tried;		 /* maps_fd was opened (or failed to) in that generation */
 };
 
 /*
@@ -321,6 +325,13 @@ int sim_memfd(const char *name);
 int sim_eventfd_get(int fd);
 void sim_close_fd(int *fd);
 int sim_copy_process(void *local, uint64_t remote, size_t len, bool write);
+
+/* vmcopy.c: the bytes of a device access, to or from the process's memory */
+struct iovec;
+int sim_vm_copy(struct vfio_sim *sim, void *local, size_t len, const struct iovec *remote,
+		unsigned int n, bool write);
+void sim_vmcopy_init(struct vfio_sim *sim);
+void sim_vmcopy_release(struct vfio_sim *sim);
 
 /* topology.c */
 struct vfio_sim_group *sim_group_find(struct vfio_sim *sim, unsigned int id);
