@@ -80,14 +80,14 @@ static int track(struct vfio_device *d)
 	struct vfio_device **devices;
 	int ret;
 
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	devices = realloc(c->devices, (c->nr_devices + 1) * sizeof(*devices));
 	if (devices)
 		c->devices = devices;
 	ret = devices ? vfio_iommu_refresh_locked(c) : vfio_fail(-ENOMEM, "opening device");
 	if (!ret)
 		c->devices[c->nr_devices++] = d;
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	if (ret)
 		vfio_fail_prefix(ret, "attaching %s", d->name);
 	return ret;
@@ -98,11 +98,11 @@ void vfio_cdev_forget(struct vfio_device *d)
 	struct vfio_container *c = d->c;
 	size_t i = 0;
 
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	while (c->devices[i] != d)
 		i++;
 	c->devices[i] = c->devices[--c->nr_devices];
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 }
 
 /*

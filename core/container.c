@@ -101,9 +101,9 @@ static int probe_iommufd(struct vfio_container *c)
 	if (ret < 0)
 		return vfio_fail(ret, "IOMMU_IOAS_ALLOC on " IOMMUFD_PATH);
 	c->ioas_id = alloc.out_ioas_id;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = vfio_iommu_refresh_locked(c);
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -127,7 +127,6 @@ int vfio_container_open_mode(struct vfio_backend *be, enum vfio_container_mode m
 		return vfio_fail(-ENOMEM, "vfio_container_open");
 	c->be = be;
 	c->mode = mode;
-	pthread_mutex_init(&c->lock, NULL);
 	c->fd = BE_CALL(be, open, path_of(c), O_RDWR | O_CLOEXEC);
 	if (c->fd < 0) {
 		ret = vfio_fail(c->fd, "failed to open %s", path_of(c));
@@ -144,7 +143,6 @@ int vfio_container_open_mode(struct vfio_backend *be, enum vfio_container_mode m
 	}
 	if (ret) {
 		vfio_iommu_release(c);
-		pthread_mutex_destroy(&c->lock);
 		free(c);
 		return ret;
 	}
@@ -164,10 +162,10 @@ int vfio_container_close(struct vfio_container *c)
 
 	if (!c)
 		return 0;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	nr_groups = c->nr_groups;
 	nr_devices = c->nr_devices;
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	if (nr_groups)
 		return vfio_fail(-EBUSY, "closing container " CONTAINER_PATH
 				 ": %zu group(s) still open; close their devices and groups first",
@@ -180,7 +178,6 @@ int vfio_container_close(struct vfio_container *c)
 	if (ret < 0)
 		ret = vfio_fail(ret, "close %s", path_of(c));
 	vfio_iommu_release(c);
-	pthread_mutex_destroy(&c->lock);
 	free(c->groups);
 	free(c->devices);
 	free(c->maps);
@@ -202,9 +199,9 @@ unsigned long vfio_container_iommu_type(struct vfio_container *c)
 {
 	unsigned long type;
 
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	type = c->iommu_type;
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return type;
 }
 

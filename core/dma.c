@@ -14,10 +14,17 @@
 
 #include "private.h"
 
-#define RANGE_FMT "[0x%" PRIx64 ", +0x%" PRIx64 ")"
+/*
+ * The checks of a map or an unmap are written once, as functions of @report
+ * inlined twice: the call asks without @report first (no message is built,
+ * and the compiler drops the formatting from that copy), and asks again with
+ * it only when a check failed, so that the first failing check, in order,
+ * writes the message.  A map plus an unmap is what a VMM calls most.
+ */
+#define INLINE static inline __attribute__((always_inline))
 
 /* Index of the first mapping that ends after @iova (nr_maps when none does). */
-static size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
+INLINE size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
 {
 	size_t lo = 0, hi = c->nr_maps;
 
@@ -33,11 +40,12 @@ static size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
 	return lo;
 }
 
-static int check_range(const char *what, uint64_t iova, uint64_t size)
+INLINE int check_range(const char *what, uint64_t iova, uint64_t size, bool report)
 {
 	if (!size || iova % VFIO_PAGE_SIZE || size % VFIO_PAGE_SIZE || iova + (size - 1) < iova)
-		return vfio_fail(-EINVAL, "%s " RANGE_FMT ": size 0, not 4 KiB aligned, or wraps",
-				 what, iova, size);
+		return vfio_refuse(report, -EINVAL,
+				   "%s " RANGE_FMT ": size 0, not 4 KiB aligned, or wraps", what,
+				   iova, size);
 	return 0;
 }
 
@@ -47,7 +55,7 @@ static bool live(const struct vfio_container *c)
 	return c->mode == VFIO_CONTAINER_IOMMUFD || c->iommu_type;
 }
 
-static int no_iommu(const char *what)
+__attribute__((cold)) static int no_iommu(const char *what)
 {
 	return vfio_fail(-ENODEV, "%s: a no-IOMMU container has no IOMMU, so nothing to map: "
 			 "the device sees physical addresses", what);
@@ -60,7 +68,19 @@ static uint32_t ioas_flags(uint32_t prot)
 	       ((prot & VFIO_DMA_PROT_WRITE) ? VFIO_ABI_IOAS_MAP_WRITEABLE : 0);
 }
 
-static int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
+/* The kernel refused a map or an unmap: the message names the ioctl (cold, out of line). */
+__attribute__((cold, noinline)) static int kernel_refused(const struct vfio_container *c, bool map,
+							  uint64_t iova, uint64_t size, int err)
+{
+	if (c->mode == VFIO_CONTAINER_IOMMUFD)
+		return vfio_fail(err, "%s " RANGE_FMT " in IOAS %u",
+				 map ? "IOMMU_IOAS_MAP" : "IOMMU_IOAS_UNMAP", iova, size,
+				 c->ioas_id);
+	return vfio_fail(err, "%s " RANGE_FMT, map ? "VFIO_IOMMU_MAP_DMA" : "VFIO_IOMMU_UNMAP_DMA",
+			 iova, size);
+}
+
+INLINE int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
@@ -72,12 +92,10 @@ static int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
 	};
 	int ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
 
-	if (ret < 0)
-		return vfio_fail(ret, "VFIO_IOMMU_MAP_DMA " RANGE_FMT, r->iova, r->size);
-	return 0;
+	return ret < 0 ? kernel_refused(c, true, r->iova, r->size, ret) : 0;
 }
 
-static int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
+INLINE int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	struct vfio_abi_ioas_map m = {
 		.size = sizeof(m),
@@ -89,13 +107,10 @@ static int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
 	};
 	int ret = BE_CALL(c->be, ioas_map, c->fd, &m);
 
-	if (ret < 0)
-		return vfio_fail(ret, "IOMMU_IOAS_MAP " RANGE_FMT " in IOAS %u", r->iova, r->size,
-				 c->ioas_id);
-	return 0;
+	return ret < 0 ? kernel_refused(c, true, r->iova, r->size, ret) : 0;
 }
 
-static int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
+INLINE int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	return c->mode == VFIO_CONTAINER_IOMMUFD ? ioas_map(c, r) : type1_map(c, r);
 }
@@ -124,7 +139,7 @@ static int kernel_map_file(struct vfio_container *c, const struct vfio_dma_regio
 	return 0;
 }
 
-static int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+INLINE int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
 		       uint64_t *unmapped)
 {
 	struct vfio_iommu_type1_dma_unmap unmap = {
@@ -133,12 +148,12 @@ static int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, u
 	int ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
 
 	if (ret < 0)
-		return vfio_fail(ret, "VFIO_IOMMU_UNMAP_DMA " RANGE_FMT, iova, size);
+		return kernel_refused(c, false, iova, size, ret);
 	*unmapped = unmap.size;
 	return 0;
 }
 
-static int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
+INLINE int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
 {
 	struct vfio_abi_ioas_unmap u = {
 		.size = sizeof(u), .ioas_id = c->ioas_id, .iova = iova, .length = size
@@ -146,14 +161,13 @@ static int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, ui
 	int ret = BE_CALL(c->be, ioas_unmap, c->fd, &u);
 
 	if (ret < 0)
-		return vfio_fail(ret, "IOMMU_IOAS_UNMAP " RANGE_FMT " in IOAS %u", iova, size,
-				 c->ioas_id);
+		return kernel_refused(c, false, iova, size, ret);
 	*unmapped = u.length;
 	return 0;
 }
 
 /* @flags: type1's unmap flags (VFIO_DMA_UNMAP_FLAG_ALL); iommufd unmaps all by its range */
-static int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+INLINE int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
 			uint64_t *unmapped)
 {
 	return c->mode == VFIO_CONTAINER_IOMMUFD ? ioas_unmap(c, iova, size, unmapped)
@@ -166,40 +180,58 @@ struct map_file {
 	uint64_t offset;
 };
 
-static int map_locked(struct vfio_container *c, const struct vfio_dma_region *r,
-		      const struct map_file *file)
+/* Whether @r may be mapped, and where it goes in the list (*at). */
+INLINE int map_check(struct vfio_container *c, const struct vfio_dma_region *r, size_t *at,
+		     bool report)
 {
 	uintptr_t va = (uintptr_t)r->vaddr;
-	size_t at;
 	int ret;
 
 	if (c->mode == VFIO_CONTAINER_NOIOMMU)
-		return no_iommu("vfio_dma_map");
-	ret = check_range("vfio_dma_map", r->iova, r->size);
+		return report ? no_iommu("vfio_dma_map") : -ENODEV;
+	ret = check_range("vfio_dma_map", r->iova, r->size, report);
 	if (ret)
 		return ret;
 	if (!r->prot || (r->prot & ~(uint32_t)(VFIO_DMA_PROT_READ | VFIO_DMA_PROT_WRITE)))
-		return vfio_fail(-EINVAL, "vfio_dma_map " RANGE_FMT ": prot 0x%x", r->iova, r->size,
-				 r->prot);
+		return vfio_refuse(report, -EINVAL, "vfio_dma_map " RANGE_FMT ": prot 0x%x",
+				   r->iova, r->size, r->prot);
 	if (va % VFIO_PAGE_SIZE || r->size - 1 > UINTPTR_MAX - va)
-		return vfio_fail(-EINVAL, "vfio_dma_map " RANGE_FMT ": host address %p not 4 KiB "
-				 "aligned, or the range wraps", r->iova, r->size, r->vaddr);
-	at = first_ending_after(c, r->iova);
-	if (at < c->nr_maps && c->maps[at].iova <= r->iova + (r->size - 1))
-		return vfio_fail(-EEXIST, "vfio_dma_map " RANGE_FMT ": overlaps the mapping "
-				 RANGE_FMT, r->iova, r->size, c->maps[at].iova, c->maps[at].size);
-	ret = vfio_iommu_check_map_locked(c, r->iova, r->size, r->vaddr);
-	if (ret)
-		return ret;
-	if (c->nr_maps == c->cap_maps) {
-		size_t cap = c->cap_maps ? c->cap_maps * 2 : 16;
-		struct vfio_dma_region *maps = realloc(c->maps, cap * sizeof(*maps));
+		return vfio_refuse(report, -EINVAL,
+				   "vfio_dma_map " RANGE_FMT ": host address %p not 4 "
+				   "KiB aligned, or the range wraps",
+				   r->iova, r->size, r->vaddr);
+	*at = first_ending_after(c, r->iova);
+	if (*at < c->nr_maps && c->maps[*at].iova <= r->iova + (r->size - 1))
+		return vfio_refuse(report, -EEXIST,
+				   "vfio_dma_map " RANGE_FMT ": overlaps the mapping " RANGE_FMT,
+				   r->iova, r->size, c->maps[*at].iova, c->maps[*at].size);
+	return vfio_iommu_check_map_locked(c, r->iova, r->size, r->vaddr, report);
+}
 
-		if (!maps)
-			return vfio_fail(-ENOMEM, "vfio_dma_map " RANGE_FMT, r->iova, r->size);
-		c->maps = maps;
-		c->cap_maps = cap;
-	}
+/* Room for one more mapping in the list (out of line: the list doubles). */
+__attribute__((noinline)) static int grow_maps(struct vfio_container *c,
+					       const struct vfio_dma_region *r)
+{
+	size_t cap = c->cap_maps ? c->cap_maps * 2 : 16;
+	struct vfio_dma_region *maps = realloc(c->maps, cap * sizeof(*maps));
+
+	if (!maps)
+		return vfio_fail(-ENOMEM, "vfio_dma_map " RANGE_FMT, r->iova, r->size);
+	c->maps = maps;
+	c->cap_maps = cap;
+	return 0;
+}
+
+INLINE int map_locked(struct vfio_container *c, const struct vfio_dma_region *r,
+		      const struct map_file *file)
+{
+	size_t at;
+	int ret;
+
+	if (__builtin_expect(map_check(c, r, &at, false) != 0, 0))
+		return map_check(c, r, &at, true);
+	if (c->nr_maps == c->cap_maps && (ret = grow_maps(c, r)))
+		return ret;
 	if (live(c)) {
 		ret = file ? kernel_map_file(c, r, file->fd, file->offset) : kernel_map(c, r);
 		if (ret)
@@ -218,9 +250,9 @@ int vfio_dma_map(struct vfio_container *c, uint64_t iova, uint64_t size, void *v
 	struct vfio_dma_region r = { .iova = iova, .size = size, .vaddr = vaddr, .prot = prot };
 	int ret;
 
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = map_locked(c, &r, NULL);
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -237,14 +269,14 @@ int vfio_dma_map_file(struct vfio_container *c, uint64_t iova, uint64_t size, in
 	if (fd < 0 || offset % VFIO_PAGE_SIZE)
 		return vfio_fail(-EINVAL, "vfio_dma_map_file " RANGE_FMT ": fd %d, offset 0x%"
 				 PRIx64 " (not 4 KiB aligned?)", iova, size, fd, offset);
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = map_locked(c, &r, &file);
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
 /* Drop the list's mappings [from, to) and count their bytes. */
-static uint64_t forget(struct vfio_container *c, size_t from, size_t to)
+INLINE uint64_t forget(struct vfio_container *c, size_t from, size_t to)
 {
 	uint64_t bytes = 0;
 
@@ -256,33 +288,51 @@ static uint64_t forget(struct vfio_container *c, size_t from, size_t to)
 	return bytes;
 }
 
-static int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
-			uint64_t *unmapped)
+/* Whether [iova, +size) may be unmapped, and the list's mappings in it: [*from, *to). */
+INLINE int unmap_check(struct vfio_container *c, uint64_t iova, uint64_t size, size_t *from,
+		       size_t *to, bool report)
 {
-	uint64_t last = iova + (size - 1), bytes = 0;
-	size_t from, to;
+	uint64_t last = iova + (size - 1);
+	size_t f, t;
 	int ret;
 
 	if (c->mode == VFIO_CONTAINER_NOIOMMU)
-		return no_iommu("vfio_dma_unmap");
-	ret = check_range("vfio_dma_unmap", iova, size);
+		return report ? no_iommu("vfio_dma_unmap") : -ENODEV;
+	ret = check_range("vfio_dma_unmap", iova, size, report);
 	if (ret)
 		return ret;
-	from = first_ending_after(c, iova);
-	for (to = from; to < c->nr_maps && c->maps[to].iova <= last; to++)
+	f = first_ending_after(c, iova);
+	for (t = f; t < c->nr_maps && c->maps[t].iova <= last; t++)
 		;
-	if (from < to && (c->maps[from].iova < iova ||
-			  c->maps[to - 1].iova + (c->maps[to - 1].size - 1) > last)) {
-		const struct vfio_dma_region *m = c->maps[from].iova < iova ? &c->maps[from]
-									     : &c->maps[to - 1];
+	*from = f;
+	*to = t;
+	if (f < t &&
+	    (c->maps[f].iova < iova || c->maps[t - 1].iova + (c->maps[t - 1].size - 1) > last)) {
+		const struct vfio_dma_region *m =
+			c->maps[f].iova < iova ? &c->maps[f] : &c->maps[t - 1];
 
-		return vfio_fail(-EINVAL, "vfio_dma_unmap " RANGE_FMT ": would split the mapping "
-				 RANGE_FMT, iova, size, m->iova, m->size);
+		return vfio_refuse(report, -EINVAL,
+				   "vfio_dma_unmap " RANGE_FMT ": would split the "
+				   "mapping " RANGE_FMT,
+				   iova, size, m->iova, m->size);
 	}
 	/* Nothing there: the list answers, as type1 and iommufd would not alike. */
-	if (from == to)
-		return vfio_fail(-ENOENT, "vfio_dma_unmap " RANGE_FMT ": nothing is mapped there",
-				 iova, size);
+	if (f == t)
+		return vfio_refuse(report, -ENOENT,
+				   "vfio_dma_unmap " RANGE_FMT ": nothing is mapped "
+				   "there",
+				   iova, size);
+	return 0;
+}
+
+INLINE int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
+{
+	uint64_t bytes = 0;
+	size_t from, to;
+	int ret;
+
+	if (__builtin_expect(unmap_check(c, iova, size, &from, &to, false) != 0, 0))
+		return unmap_check(c, iova, size, &from, &to, true);
 	if (live(c)) {
 		ret = kernel_unmap(c, iova, size, 0, &bytes);
 		if (ret)
@@ -304,9 +354,9 @@ int vfio_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint6
 
 	if (unmapped)
 		*unmapped = 0;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = unmap_locked(c, iova, size, unmapped);
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -317,7 +367,7 @@ int vfio_dma_unmap_all(struct vfio_container *c, uint64_t *unmapped)
 
 	if (unmapped)
 		*unmapped = 0;
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	if (c->mode == VFIO_CONTAINER_NOIOMMU) {
 		ret = no_iommu("vfio_dma_unmap_all");
 	} else if (c->mode == VFIO_CONTAINER_IOMMUFD || (c->iommu_type && c->unmap_all)) {
@@ -339,7 +389,7 @@ int vfio_dma_unmap_all(struct vfio_container *c, uint64_t *unmapped)
 				bytes += forget(c, c->nr_maps - 1, c->nr_maps);
 		}
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	if (unmapped)
 		*unmapped = bytes;
 	return ret;
@@ -353,7 +403,7 @@ int vfio_dma_map_layout(struct vfio_container *c, const struct vfio_dma_region *
 
 	if (count && !regions)
 		return vfio_fail(-EINVAL, "vfio_dma_map_layout: no regions");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	for (i = 0; i < count && !ret; i++)
 		ret = map_locked(c, &regions[i], NULL);
 	if (ret) {
@@ -366,7 +416,7 @@ int vfio_dma_map_layout(struct vfio_container *c, const struct vfio_dma_region *
 			unmap_locked(c, regions[j].iova, regions[j].size, &done);
 		vfio_error_restore(&e);
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -378,7 +428,7 @@ int vfio_dma_unmap_layout(struct vfio_container *c, const struct vfio_dma_region
 
 	if (count && !regions)
 		return vfio_fail(-EINVAL, "vfio_dma_unmap_layout: no regions");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	for (size_t i = 0; i < count; i++) {
 		int ret = unmap_locked(c, regions[i].iova, regions[i].size, &done);
 
@@ -386,7 +436,7 @@ int vfio_dma_unmap_layout(struct vfio_container *c, const struct vfio_dma_region
 			vfio_first_note(&first, vfio_fail_prefix(ret, "vfio_dma_unmap_layout region %zu",
 								  i));
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return vfio_first_result(&first);
 }
 
@@ -395,11 +445,11 @@ int vfio_dma_list(struct vfio_container *c, struct vfio_dma_region *out, size_t 
 {
 	if (!count || (cap && !out))
 		return vfio_fail(-EINVAL, "vfio_dma_list: no place for the mappings");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	*count = c->nr_maps;
 	if (cap && c->nr_maps)
 		memcpy(out, c->maps, (cap < c->nr_maps ? cap : c->nr_maps) * sizeof(*out));
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return 0;
 }
 

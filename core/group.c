@@ -126,7 +126,7 @@ int vfio_group_get(struct vfio_container *c, unsigned int id, struct vfio_group 
 	struct vfio_group *g;
 	int ret = 0;
 
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	g = find_locked(c, id);
 	if (g) {
 		g->refs++;
@@ -134,7 +134,7 @@ int vfio_group_get(struct vfio_container *c, unsigned int id, struct vfio_group 
 	} else {
 		ret = open_locked(c, id, out);
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -144,9 +144,9 @@ int vfio_group_put(struct vfio_group *g)
 	struct vfio_first_error first = { 0 };
 	int ret;
 
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	if (--g->refs) {
-		pthread_mutex_unlock(&c->lock);
+		vfio_unlock(&c->lock);
 		return 0;
 	}
 	for (size_t i = 0; i < c->nr_groups; i++) {
@@ -167,7 +167,7 @@ int vfio_group_put(struct vfio_group *g)
 		c->iommu_type = 0;
 		vfio_iommu_forget_locked(c);
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	free(g);
 	return vfio_first_result(&first);
 }

@@ -91,7 +91,7 @@ static int reset_groups(struct vfio_device *d, const struct vfio_pci_hot_reset_i
 		return vfio_fail(-ENOMEM, "VFIO_DEVICE_PCI_HOT_RESET %s", d->name);
 	reset->argsz = (uint32_t)argsz;
 	/* The lock keeps every group file open until the kernel has them. */
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	for (uint32_t i = 0; i < info->count; i++) {
 		const struct vfio_pci_dependent_device *dev = &info->devices[i];
 		const struct vfio_group *g = NULL;
@@ -117,7 +117,7 @@ static int reset_groups(struct vfio_device *d, const struct vfio_pci_hot_reset_i
 			ret = vfio_fail(ret, "VFIO_DEVICE_PCI_HOT_RESET %s (%u groups)", d->name,
 					reset->count);
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	free(reset);
 	return ret < 0 ? ret : 0;
 }

@@ -14,7 +14,6 @@
 
 #include "private.h"
 
-#define RANGE_FMT "[0x%" PRIx64 ", +0x%" PRIx64 ")"
 #define INFO_FIRST 512u	    /* room for the chain of every kernel we know: one call */
 #define INFO_MAX (1u << 20) /* a larger argsz is not believed */
 #define RANGES_FIRST 8u
@@ -184,47 +183,6 @@ void vfio_iommu_release(struct vfio_container *c)
 	c->iommu.nr_resv = c->iommu.cap_resv = 0;
 }
 
-static uint64_t min_pgsize(const struct vfio_iommu_state *s)
-{
-	return s->pgsizes & -s->pgsizes;
-}
-
-/* The range that holds [first, last], or NULL. */
-static const struct vfio_iommu_range *holder(const struct vfio_iommu_state *s, uint64_t first,
-					     uint64_t last)
-{
-	for (size_t i = 0; i < s->nr_ranges; i++)
-		if (first >= s->ranges[i].start && last <= s->ranges[i].last)
-			return &s->ranges[i];
-	return NULL;
-}
-
-int vfio_iommu_check_map_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
-				const void *vaddr)
-{
-	const struct vfio_iommu_state *s = &c->iommu;
-	uint64_t pg, va = (uint64_t)(uintptr_t)vaddr, va_pg;
-	bool fd_mode = c->mode == VFIO_CONTAINER_IOMMUFD;
-
-	if (!s->known)
-		return 0;
-	pg = min_pgsize(s);
-	/* iommufd wants the host address aligned only within its page (see iommu.h) */
-	va_pg = fd_mode && pg > VFIO_PAGE_SIZE ? VFIO_PAGE_SIZE : pg;
-	if (!size || (iova | size) & (pg - 1) || va & (va_pg - 1))
-		return vfio_fail(-EINVAL, "mapping " RANGE_FMT " of %p: not aligned to the IOMMU's "
-				 "0x%" PRIx64 "-byte pages", iova, size, vaddr, pg);
-	if (iova + (size - 1) < iova)
-		return vfio_fail(fd_mode ? -EOVERFLOW : -EINVAL, "mapping " RANGE_FMT ": wraps",
-				 iova, size);
-	if (s->dma_limit != VFIO_DMA_AVAIL_UNLIMITED && c->nr_maps >= s->dma_limit)
-		return vfio_fail(-ENOSPC, "mapping " RANGE_FMT ": the IOMMU takes no more than %"
-				 PRIu32 " mappings", iova, size, s->dma_limit);
-	if (!holder(s, iova, iova + (size - 1)))
-		return vfio_fail(-EINVAL, "mapping " RANGE_FMT ": outside the IOMMU's IOVA ranges",
-				 iova, size);
-	return 0;
-}
 
 /* -ENODEV (with the message) unless the IOMMU is known; c->lock held. */
 static int need_iommu(struct vfio_container *c, const char *what)
@@ -242,7 +200,7 @@ int vfio_iommu_get_info(struct vfio_container *c, struct vfio_iommu_info *info)
 
 	if (!c || !info)
 		return vfio_fail(-EINVAL, "vfio_iommu_get_info: no container or no place for it");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = need_iommu(c, "vfio_iommu_get_info");
 	if (!ret) {
 		uint32_t limit = c->iommu.dma_limit, avail = limit;
@@ -257,7 +215,7 @@ int vfio_iommu_get_info(struct vfio_container *c, struct vfio_iommu_info *info)
 			.dma_mappings = c->nr_maps,
 		};
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -268,14 +226,14 @@ int vfio_iommu_ranges(struct vfio_container *c, struct vfio_iommu_range *out, si
 
 	if (!c || !count || (cap && !out))
 		return vfio_fail(-EINVAL, "vfio_iommu_ranges: no container, no count or no room");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = need_iommu(c, "vfio_iommu_ranges");
 	if (!ret) {
 		*count = c->iommu.nr_ranges;
 		if (cap)
 			memcpy(out, c->iommu.ranges, (cap < *count ? cap : *count) * sizeof(*out));
 	}
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -358,7 +316,7 @@ static int alloc_locked(struct vfio_container *c, uint64_t size, uint64_t align,
 
 	if (ret)
 		return ret;
-	pg = min_pgsize(&c->iommu);
+	pg = vfio_iommu_min_pgsize(&c->iommu);
 	if (!size || size & (pg - 1) || align & (align - 1))
 		return vfio_fail(-EINVAL, "vfio_iova_alloc of 0x%" PRIx64 " bytes aligned to 0x%"
 				 PRIx64 ": the size must be a non-zero multiple of 0x%" PRIx64
@@ -378,9 +336,9 @@ int vfio_iova_alloc(struct vfio_container *c, uint64_t size, uint64_t align, uin
 
 	if (!c || !iova)
 		return vfio_fail(-EINVAL, "vfio_iova_alloc: no container or no place for the IOVA");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	ret = alloc_locked(c, size, align, iova);
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }
 
@@ -391,7 +349,7 @@ int vfio_iova_free(struct vfio_container *c, uint64_t iova, uint64_t size)
 
 	if (!c)
 		return vfio_fail(-EINVAL, "vfio_iova_free: no container");
-	pthread_mutex_lock(&c->lock);
+	vfio_lock(&c->lock);
 	s = &c->iommu;
 	for (size_t i = 0; i < s->nr_resv; i++) {
 		if (s->resv[i].start == iova && size && s->resv[i].last == iova + (size - 1)) {
@@ -404,6 +362,6 @@ int vfio_iova_free(struct vfio_container *c, uint64_t iova, uint64_t size)
 	}
 	if (ret)
 		vfio_fail(ret, "vfio_iova_free " RANGE_FMT ": no such reservation", iova, size);
-	pthread_mutex_unlock(&c->lock);
+	vfio_unlock(&c->lock);
 	return ret;
 }

@@ -5,6 +5,7 @@
 /* The core's objects and the helpers its files share; never installed. */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 
 #include <vfio/backend.h>
 #include <vfio/vfio.h>
+
+#include "lock.h"
 
 #define VFIO_PAGE_SIZE 4096ull
 
@@ -44,7 +47,7 @@ struct vfio_container {
 	int fd;
 	enum vfio_container_mode mode;
 	uint32_t ioas_id;     /* iommufd mode */
-	pthread_mutex_t lock; /* guards everything below */
+	struct vfio_lock lock; /* guards everything below (lock.h) */
 	struct vfio_iommu_state iommu;
 	struct vfio_device **devices; /* iommufd mode: the devices bound to c->fd */
 	size_t nr_devices;
@@ -74,6 +77,11 @@ struct vfio_device {
 
 /* error.c: set this thread's message to "<fmt>: <strerror(-err)>" and return err (< 0). */
 int vfio_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * vfio_fail() when @report, else only @err: for checks that run once quietly
+ * on a hot path and again, to write the message, only when one failed (dma.c).
+ */
+#define vfio_refuse(report, err, ...) ((report) ? vfio_fail((err), __VA_ARGS__) : (err))
 /* Prefix this thread's message with "<fmt>: " and return err. */
 int vfio_fail_prefix(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Save and restore the message around clean-up that may overwrite it. */
@@ -142,14 +150,58 @@ int vfio_dma_replay_locked(struct vfio_container *c);
  * forget: the IOMMU is gone (legacy: the last group left);
  * check_map: may [iova, iova + size) of vaddr be mapped: alignment to the
  *   smallest page size, inside one IOVA range, entries left (-EINVAL or -ENOSPC,
- *   with the message set); 0 when nothing is known yet (the kernel judges);
+ *   with the message set when @report); 0 when nothing is known yet (the kernel
+ *   judges);
  * release: free what the state holds (at container close).
  */
 int vfio_iommu_refresh_locked(struct vfio_container *c);
 void vfio_iommu_forget_locked(struct vfio_container *c);
-int vfio_iommu_check_map_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
-				const void *vaddr);
 void vfio_iommu_release(struct vfio_container *c);
+
+#define RANGE_FMT "[0x%" PRIx64 ", +0x%" PRIx64 ")"
+
+/* The IOMMU's smallest page size: the alignment of every mapping. */
+static inline uint64_t vfio_iommu_min_pgsize(const struct vfio_iommu_state *s)
+{
+	return s->pgsizes & -s->pgsizes;
+}
+
+/* check_map: inline, because dma.c's map runs it on every call. */
+static inline __attribute__((always_inline)) int
+vfio_iommu_check_map_locked(const struct vfio_container *c, uint64_t iova, uint64_t size,
+			    const void *vaddr, bool report)
+{
+	const struct vfio_iommu_state *s = &c->iommu;
+	uint64_t pg, va = (uint64_t)(uintptr_t)vaddr, va_pg, last = iova + (size - 1);
+	bool fd_mode = c->mode == VFIO_CONTAINER_IOMMUFD;
+	size_t i;
+
+	if (!s->known)
+		return 0;
+	pg = vfio_iommu_min_pgsize(s);
+	/* iommufd wants the host address aligned only within its page (see iommu.h) */
+	va_pg = fd_mode && pg > VFIO_PAGE_SIZE ? VFIO_PAGE_SIZE : pg;
+	if (!size || (iova | size) & (pg - 1) || va & (va_pg - 1))
+		return vfio_refuse(report, -EINVAL,
+				   "mapping " RANGE_FMT " of %p: not aligned to "
+				   "the IOMMU's 0x%" PRIx64 "-byte pages",
+				   iova, size, vaddr, pg);
+	if (last < iova)
+		return vfio_refuse(report, fd_mode ? -EOVERFLOW : -EINVAL,
+				   "mapping " RANGE_FMT ": wraps", iova, size);
+	if (s->dma_limit != VFIO_DMA_AVAIL_UNLIMITED && c->nr_maps >= s->dma_limit)
+		return vfio_refuse(report, -ENOSPC,
+				   "mapping " RANGE_FMT ": the IOMMU takes no "
+				   "more than %" PRIu32 " mappings",
+				   iova, size, s->dma_limit);
+	for (i = 0; i < s->nr_ranges; i++)
+		if (iova >= s->ranges[i].start && last <= s->ranges[i].last)
+			return 0;
+	return vfio_refuse(report, -EINVAL,
+			   "mapping " RANGE_FMT ": outside the IOMMU's IOVA "
+			   "ranges",
+			   iova, size);
+}
 
 /* sysfs.c */
 int vfio_sysfs_parse_group_link(const char *link, size_t len, unsigned int *id);

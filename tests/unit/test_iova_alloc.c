@@ -30,7 +30,6 @@ static void setup(struct box *b, enum vfio_container_mode mode, uint64_t pgsizes
 	memset(b, 0, sizeof(*b));
 	b->c.mode = mode;
 	b->c.maps = b->maps;
-	pthread_mutex_init(&b->c.lock, NULL);
 	b->c.iommu = (struct vfio_iommu_state){
 		.known = true, .pgsizes = pgsizes, .ranges = copy, .nr_ranges = nr,
 		.dma_limit = VFIO_DMA_AVAIL_UNLIMITED,
@@ -40,7 +39,6 @@ static void setup(struct box *b, enum vfio_container_mode mode, uint64_t pgsizes
 static void teardown(struct box *b)
 {
 	vfio_iommu_release(&b->c);
-	pthread_mutex_destroy(&b->c.lock);
 }
 
 static void map(struct box *b, uint64_t iova, uint64_t size)
@@ -181,7 +179,7 @@ static void test_bad_args(void **state)
 static int check(struct box *b, uint64_t iova, uint64_t size, uintptr_t va)
 {
 	vfio_clear_error();
-	return vfio_iommu_check_map_locked(&b->c, iova, size, (const void *)va);
+	return vfio_iommu_check_map_locked(&b->c, iova, size, (const void *)va, true);
 }
 
 static void test_check_map(void **state)
