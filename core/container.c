@@ -126,6 +126,7 @@ int vfio_container_open_mode(struct vfio_backend *be, enum vfio_container_mode m
 	if (!c)
 		return vfio_fail(-ENOMEM, "vfio_container_open");
 	c->be = be;
+	c->native = vfio_backend_native(be);
 	c->mode = mode;
 	c->fd = BE_CALL(be, open, path_of(c), O_RDWR | O_CLOEXEC);
 	if (c->fd < 0) {

@@ -161,6 +161,7 @@ struct vfio_device *vfio_device_new(struct vfio_container *c, const char *name)
 	pthread_mutex_init(&d->lock, NULL);
 	d->c = c;
 	d->be = c->be;
+	d->native = vfio_backend_native(c->be);
 	d->fd = -1;
 	d->name = strdup(name);
 	if (!d->name) {

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "private.h"
 
@@ -55,10 +56,10 @@ static bool live(const struct vfio_container *c)
 	return c->mode == VFIO_CONTAINER_IOMMUFD || c->iommu_type;
 }
 
-__attribute__((cold)) static int no_iommu(const char *what)
+__attribute__((cold)) static int no_iommu(bool report, const char *what)
 {
-	return vfio_fail(-ENODEV, "%s: a no-IOMMU container has no IOMMU, so nothing to map: "
-			 "the device sees physical addresses", what);
+	return vfio_refuse(report, -ENODEV, "%s: a no-IOMMU container has no IOMMU, so nothing "
+			   "to map: the device sees physical addresses", what);
 }
 
 static uint32_t ioas_flags(uint32_t prot)
@@ -72,6 +73,8 @@ static uint32_t ioas_flags(uint32_t prot)
 __attribute__((cold, noinline)) static int kernel_refused(const struct vfio_container *c, bool map,
 							  uint64_t iova, uint64_t size, int err)
 {
+	if (c->native) /* libc's answer: -1 and errno */
+		err = vfio_libc_error();
 	if (c->mode == VFIO_CONTAINER_IOMMUFD)
 		return vfio_fail(err, "%s " RANGE_FMT " in IOAS %u",
 				 map ? "IOMMU_IOAS_MAP" : "IOMMU_IOAS_UNMAP", iova, size,
@@ -80,7 +83,7 @@ __attribute__((cold, noinline)) static int kernel_refused(const struct vfio_cont
 			 iova, size);
 }
 
-INLINE int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
+static inline int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
@@ -90,12 +93,13 @@ INLINE int type1_map(struct vfio_container *c, const struct vfio_dma_region *r)
 		.iova = r->iova,
 		.size = r->size,
 	};
-	int ret = BE_CALL(c->be, iommu_map_dma, c->fd, &map);
+	int ret = c->native ? ioctl(c->fd, VFIO_IOMMU_MAP_DMA, &map)
+			    : BE_CALL(c->be, iommu_map_dma, c->fd, &map);
 
 	return ret < 0 ? kernel_refused(c, true, r->iova, r->size, ret) : 0;
 }
 
-INLINE int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
+static inline int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	struct vfio_abi_ioas_map m = {
 		.size = sizeof(m),
@@ -105,12 +109,13 @@ INLINE int ioas_map(struct vfio_container *c, const struct vfio_dma_region *r)
 		.length = r->size,
 		.iova = r->iova,
 	};
-	int ret = BE_CALL(c->be, ioas_map, c->fd, &m);
+	int ret = c->native ? ioctl(c->fd, VFIO_ABI_IOAS_MAP, &m)
+			    : BE_CALL(c->be, ioas_map, c->fd, &m);
 
 	return ret < 0 ? kernel_refused(c, true, r->iova, r->size, ret) : 0;
 }
 
-INLINE int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
+static inline int kernel_map(struct vfio_container *c, const struct vfio_dma_region *r)
 {
 	return c->mode == VFIO_CONTAINER_IOMMUFD ? ioas_map(c, r) : type1_map(c, r);
 }
@@ -139,13 +144,14 @@ static int kernel_map_file(struct vfio_container *c, const struct vfio_dma_regio
 	return 0;
 }
 
-INLINE int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+static inline int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
 		       uint64_t *unmapped)
 {
 	struct vfio_iommu_type1_dma_unmap unmap = {
 		.argsz = sizeof(unmap), .flags = flags, .iova = iova, .size = size
 	};
-	int ret = BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
+	int ret = c->native ? ioctl(c->fd, VFIO_IOMMU_UNMAP_DMA, &unmap)
+			    : BE_CALL(c->be, iommu_unmap_dma, c->fd, &unmap);
 
 	if (ret < 0)
 		return kernel_refused(c, false, iova, size, ret);
@@ -153,12 +159,13 @@ INLINE int type1_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, u
 	return 0;
 }
 
-INLINE int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
+static inline int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
 {
 	struct vfio_abi_ioas_unmap u = {
 		.size = sizeof(u), .ioas_id = c->ioas_id, .iova = iova, .length = size
 	};
-	int ret = BE_CALL(c->be, ioas_unmap, c->fd, &u);
+	int ret = c->native ? ioctl(c->fd, VFIO_ABI_IOAS_UNMAP, &u)
+			    : BE_CALL(c->be, ioas_unmap, c->fd, &u);
 
 	if (ret < 0)
 		return kernel_refused(c, false, iova, size, ret);
@@ -167,7 +174,7 @@ INLINE int ioas_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, ui
 }
 
 /* @flags: type1's unmap flags (VFIO_DMA_UNMAP_FLAG_ALL); iommufd unmaps all by its range */
-INLINE int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
+static inline int kernel_unmap(struct vfio_container *c, uint64_t iova, uint64_t size, uint32_t flags,
 			uint64_t *unmapped)
 {
 	return c->mode == VFIO_CONTAINER_IOMMUFD ? ioas_unmap(c, iova, size, unmapped)
@@ -188,7 +195,7 @@ INLINE int map_check(struct vfio_container *c, const struct vfio_dma_region *r, 
 	int ret;
 
 	if (c->mode == VFIO_CONTAINER_NOIOMMU)
-		return report ? no_iommu("vfio_dma_map") : -ENODEV;
+		return no_iommu(report, "vfio_dma_map");
 	ret = check_range("vfio_dma_map", r->iova, r->size, report);
 	if (ret)
 		return ret;
@@ -222,10 +229,10 @@ __attribute__((noinline)) static int grow_maps(struct vfio_container *c,
 	return 0;
 }
 
-INLINE int map_locked(struct vfio_container *c, const struct vfio_dma_region *r,
+static inline int map_locked(struct vfio_container *c, const struct vfio_dma_region *r,
 		      const struct map_file *file)
 {
-	size_t at;
+	size_t at = 0;
 	int ret;
 
 	if (__builtin_expect(map_check(c, r, &at, false) != 0, 0))
@@ -276,7 +283,7 @@ int vfio_dma_map_file(struct vfio_container *c, uint64_t iova, uint64_t size, in
 }
 
 /* Drop the list's mappings [from, to) and count their bytes. */
-INLINE uint64_t forget(struct vfio_container *c, size_t from, size_t to)
+static inline uint64_t forget(struct vfio_container *c, size_t from, size_t to)
 {
 	uint64_t bytes = 0;
 
@@ -297,7 +304,7 @@ INLINE int unmap_check(struct vfio_container *c, uint64_t iova, uint64_t size, s
 	int ret;
 
 	if (c->mode == VFIO_CONTAINER_NOIOMMU)
-		return report ? no_iommu("vfio_dma_unmap") : -ENODEV;
+		return no_iommu(report, "vfio_dma_unmap");
 	ret = check_range("vfio_dma_unmap", iova, size, report);
 	if (ret)
 		return ret;
@@ -325,10 +332,11 @@ INLINE int unmap_check(struct vfio_container *c, uint64_t iova, uint64_t size, s
 	return 0;
 }
 
-INLINE int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size, uint64_t *unmapped)
+static inline int unmap_locked(struct vfio_container *c, uint64_t iova, uint64_t size,
+			       uint64_t *unmapped)
 {
 	uint64_t bytes = 0;
-	size_t from, to;
+	size_t from = 0, to = 0;
 	int ret;
 
 	if (__builtin_expect(unmap_check(c, iova, size, &from, &to, false) != 0, 0))
@@ -369,7 +377,7 @@ int vfio_dma_unmap_all(struct vfio_container *c, uint64_t *unmapped)
 		*unmapped = 0;
 	vfio_lock(&c->lock);
 	if (c->mode == VFIO_CONTAINER_NOIOMMU) {
-		ret = no_iommu("vfio_dma_unmap_all");
+		ret = no_iommu(true, "vfio_dma_unmap_all");
 	} else if (c->mode == VFIO_CONTAINER_IOMMUFD || (c->iommu_type && c->unmap_all)) {
 		/* iommufd's unmap-all is the whole IOVA space; Type1's is a flag */
 		if (c->mode == VFIO_CONTAINER_IOMMUFD)

@@ -34,16 +34,34 @@ static void append(int n, const char *sep, const char *text)
 	last_error[used] = '\0';
 }
 
-int vfio_fail(int err, const char *fmt, ...)
+static int vfail(int err, const char *fmt, va_list ap)
 {
 	char errbuf[128];
+	int n = vsnprintf(last_error, sizeof(last_error), fmt, ap);
+
+	append(n, ": ", strerror_r(-err, errbuf, sizeof(errbuf)));
+	return err;
+}
+
+int vfio_fail(int err, const char *fmt, ...)
+{
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vfail(err, fmt, ap);
 	va_end(ap);
-	append(n, ": ", strerror_r(-err, errbuf, sizeof(errbuf)));
+	return err;
+}
+
+int vfio_refuse(bool report, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!report)
+		return err;
+	va_start(ap, fmt);
+	vfail(err, fmt, ap);
+	va_end(ap);
 	return err;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "private.h"
 
@@ -127,9 +128,13 @@ int vfio_irq_trigger(struct vfio_device *d, unsigned int index, uint32_t subinde
 			.argsz = sizeof(set), .flags = flags, .index = index, .start = subindex,
 			.count = 1,
 		};
-		int ret = BE_CALL(d->be, device_set_irqs, d->fd, &set);
+		int ret = d->native ? ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &set)
+				    : BE_CALL(d->be, device_set_irqs, d->fd, &set);
 
-		return ret < 0 ? kernel_refused(d, flags, index, subindex, 1, ret) : 0;
+		if (__builtin_expect(ret >= 0, 1))
+			return 0;
+		return kernel_refused(d, flags, index, subindex, 1,
+				      d->native ? vfio_libc_error() : ret);
 	}
 	return set_irqs(d, index, flags, subindex, 1, NULL, 0); /* says what is wrong */
 }

@@ -47,6 +47,7 @@ struct vfio_container {
 	int fd;
 	enum vfio_container_mode mode;
 	uint32_t ioas_id;     /* iommufd mode */
+	bool native;	      /* vfio_backend_native(be): map and unmap call libc themselves */
 	struct vfio_lock lock; /* guards everything below (lock.h) */
 	struct vfio_iommu_state iommu;
 	struct vfio_device **devices; /* iommufd mode: the devices bound to c->fd */
@@ -73,15 +74,34 @@ struct vfio_device {
 	struct vfio_irq_desc *irqs;
 	pthread_mutex_t lock; /* guards mappings */
 	struct vfio_region_mapping *mappings;
+	bool native; /* vfio_backend_native(be): the hot paths call libc themselves */
 };
+
+/*
+ * backends/kernel: is @be the kernel backend on libc's own syscalls
+ * (vfio_kernel_backend_new())?  Then its fds are the kernel's, each of its ops
+ * is the one syscall on them, and the hot paths (region read and write, irq
+ * trigger, DMA map and unmap) make that syscall themselves: one indirect call and one stack frame
+ * fewer, which is what the library costs over the raw syscall.  Anything else
+ * (the sim, the fault and trace wrappers, a kernel backend on other syscalls)
+ * goes through the ops.
+ */
+bool vfio_backend_native(const struct vfio_backend *be);
+
+/* A libc call's failure as the ops report it: -errno. */
+static inline int vfio_libc_error(void)
+{
+	return errno > 0 ? -errno : -EIO;
+}
 
 /* error.c: set this thread's message to "<fmt>: <strerror(-err)>" and return err (< 0). */
 int vfio_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
  * vfio_fail() when @report, else only @err: for checks that run once quietly
  * on a hot path and again, to write the message, only when one failed (dma.c).
+ * Called only where a check failed, so the hot path makes no call.
  */
-#define vfio_refuse(report, err, ...) ((report) ? vfio_fail((err), __VA_ARGS__) : (err))
+int vfio_refuse(bool report, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prefix this thread's message with "<fmt>: " and return err. */
 int vfio_fail_prefix(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Save and restore the message around clean-up that may overwrite it. */

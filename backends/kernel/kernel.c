@@ -474,6 +474,11 @@ static int direct_ioas_unmap(struct vfio_backend *be, int iommufd,
 	return direct_ioctl(iommufd, VFIO_ABI_IOAS_UNMAP, unmap);
 }
 
+bool vfio_backend_native(const struct vfio_backend *be)
+{
+	return be->ops->pread == direct_pread;
+}
+
 static int backend_new(const struct vfio_kernel_sys *sys, bool direct, struct vfio_backend **out)
 {
 	struct kernel_backend *kb;
