@@ -3,8 +3,8 @@
  * What libvfio costs over the raw syscalls, on the real kernel (run inside the
  * VM by `bench/run --kernel`, through tests/vm/run).  Each figure is the time of
  * the library call over the time of the same raw syscall on the same fd,
- * measured side by side: batches of each alternate, and the best batch of each
- * counts, so a noisy moment hurts both alike.
+ * measured side by side: the median of the ratios of back-to-back batches
+ * (ratio()), and of that the median over a few processes (main()).
  *
  *   kernel_region_read_overhead     vfio_region_read (4 bytes of config space) / pread
  *   kernel_dma_map_unmap_overhead   vfio_dma_map + vfio_dma_unmap (4 KiB) / MAP_DMA + UNMAP_DMA
@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #define BATCH 500
 #define ROUNDS 101
 #define GOAL 1.03
+#define PROCESSES 7
 
 static double now(void)
 {
@@ -157,19 +159,18 @@ static double ratio(struct ctx *x, void (*lib)(struct ctx *), void (*raw)(struct
 	return r[ROUNDS / 2];
 }
 
-int main(void)
+/* One process's figures: read, map+unmap, irq, then the two noise floors. */
+static int measure(double fig[5])
 {
 	const char *bdf = getenv("VFIO_EDU_BDF"), *group = getenv("VFIO_EDU_GROUP");
 	const struct vfio_region_desc *cfg = NULL;
 	struct vfio_backend *be;
 	struct ctx x = { 0 };
-	int efd, passed = 0;
-	double r[3];
+	int efd;
 
 	if (!bdf || !group) {
 		fprintf(stderr, "kernel_overhead: VFIO_EDU_BDF and VFIO_EDU_GROUP name the device\n");
-		printf("0 passed, 1 failed\n");
-		return 1;
+		return -1;
 	}
 	if (vfio_kernel_backend_new(&be) || vfio_container_open(be, &x.c) ||
 	    vfio_device_open(x.c, (unsigned int)atoi(group), bdf, &x.d) ||
@@ -180,24 +181,104 @@ int main(void)
 	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (x.mem == MAP_FAILED || efd < 0 || vfio_irq_enable_intx(x.d, efd))
 		die("memory, eventfd or INTx");
-	r[0] = ratio(&x, lib_read, raw_read);
-	r[1] = ratio(&x, lib_map, raw_map);
-	r[2] = ratio(&x, lib_irq, raw_irq);
+	fig[0] = ratio(&x, lib_read, raw_read);
+	fig[1] = ratio(&x, lib_map, raw_map);
+	fig[2] = ratio(&x, lib_irq, raw_irq);
 	/* The method's own noise: the raw call against itself, the same way. */
-	printf("# noise floor: raw SET_IRQS over itself %.3f, raw pread over itself %.3f\n",
-	       ratio(&x, raw_irq, raw_irq), ratio(&x, raw_read, raw_read));
-	printf("kernel_region_read_overhead: %.3f\n", r[0]);
-	printf("kernel_dma_map_unmap_overhead: %.3f\n", r[1]);
-	printf("kernel_irq_set_overhead: %.3f\n", r[2]);
-	printf("# goal: each <= %.2f (median over %d rounds of a batch of %d each way)\n", GOAL,
-	       ROUNDS, BATCH);
-	for (int i = 0; i < 3; i++)
-		passed += r[i] <= GOAL;
+	fig[3] = ratio(&x, raw_irq, raw_irq);
+	fig[4] = ratio(&x, raw_read, raw_read);
 	vfio_irq_disable(x.d, VFIO_PCI_INTX_IRQ_INDEX);
 	vfio_device_close(x.d);
 	vfio_container_close(x.c);
 	vfio_backend_destroy(be);
 	close(efd);
+	munmap(x.mem, 4096);
+	return 0;
+}
+
+/* Runs this binary again with --one and reads its figures; 0 when it gave them. */
+static int run_one(const char *self, double fig[5])
+{
+	int p[2], status, n = 0;
+	char line[512];
+	FILE *f;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(p[1], STDOUT_FILENO);
+		close(p[0]);
+		close(p[1]);
+		execl(self, self, "--one", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "figures %lf %lf %lf %lf %lf", &fig[0], &fig[1], &fig[2], &fig[3],
+			   &fig[4]) == 5)
+			n = 5;
+		else
+			fputs(line, stdout); /* its comment lines */
+	}
+	if (f)
+		fclose(f);
+	else
+		close(p[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return n == 5 ? 0 : -1;
+}
+
+/*
+ * Each figure is the median over PROCESSES processes, each a fresh exec: the
+ * heap lands elsewhere each time (ASLR), and where it lands moves a run's
+ * figure under TCG by a few percent either way (its software TLB is indexed
+ * by address); one process's figure is one draw of that.
+ */
+int main(int argc, char **argv)
+{
+	static const char *const names[3] = {
+		"kernel_region_read_overhead",
+		"kernel_dma_map_unmap_overhead",
+		"kernel_irq_set_overhead",
+	};
+	double fig[PROCESSES][5], col[PROCESSES];
+	int passed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "--one")) {
+		double one[5];
+
+		if (measure(one))
+			return 1;
+		printf("figures %.4f %.4f %.4f %.4f %.4f\n", one[0], one[1], one[2], one[3], one[4]);
+		return 0;
+	}
+	for (int k = 0; k < PROCESSES; k++) {
+		if (run_one("/proc/self/exe", fig[k])) {
+			fprintf(stderr, "kernel_overhead: measuring process %d failed\n", k + 1);
+			printf("0 passed, 3 failed\n");
+			return 1;
+		}
+		printf("# process %d: read %.3f, map+unmap %.3f, irq %.3f; raw over itself: "
+		       "SET_IRQS %.3f, pread %.3f\n",
+		       k + 1, fig[k][0], fig[k][1], fig[k][2], fig[k][3], fig[k][4]);
+	}
+	for (int i = 0; i < 3; i++) {
+		for (int k = 0; k < PROCESSES; k++)
+			col[k] = fig[k][i];
+		qsort(col, PROCESSES, sizeof(col[0]), cmp_double);
+		printf("%s: %.3f\n", names[i], col[PROCESSES / 2]);
+		passed += col[PROCESSES / 2] <= GOAL;
+	}
+	printf("# goal: each <= %.2f (median over %d processes of the median over %d rounds of "
+	       "a batch of %d each way)\n",
+	       GOAL, PROCESSES, ROUNDS, BATCH);
 	printf("%d passed, %d failed\n", passed, 3 - passed);
 	return 0;
 }
