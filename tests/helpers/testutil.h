@@ -99,4 +99,7 @@ uint64_t t_eventfd_read(int fd);
 void *t_pages(size_t n);
 void t_pages_free(void *p, size_t n);
 
+/* How many fds the process has open now (for leak checks: before and after). */
+int t_count_fds(void);
+
 #endif /* LIBVFIO_TESTS_TESTUTIL_H */

@@ -6,7 +6,6 @@
  * access must fault the same way in both.
  */
 
-#include <dirent.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -15,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "test_sim_fixture.h"
+#include "testutil.h" /* t_count_fds */
 
 #define IOVA 0x100000ULL
 
@@ -272,22 +272,10 @@ static void test_which_way_copies(void **state)
 	in_child(s, child_without_process_vm);
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* The memory-map query's file goes with the sim; bad choices are refused. */
 static void test_fd_goes_with_the_sim(void **state)
 {
-	int before = count_fds();
+	int before = t_count_fds();
 	void *st = NULL;
 	struct s_fix *s;
 	uint8_t out[8];
@@ -301,7 +289,7 @@ static void test_fd_goes_with_the_sim(void **state)
 	assert_int_equal(s_map_rw(s, IOVA, 0, S_PAGE), 0);
 	assert_int_equal(vfio_sim_dma_read(s->pci, IOVA, out, sizeof(out)), 0);
 	s_teardown(&st);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(t_count_fds(), before);
 }
 
 /* A case both ways, named for each. */

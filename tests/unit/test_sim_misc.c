@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The sim as a whole: several sims, threads, handle accounting, destroy. */
 
-#include <dirent.h>
 #include <pthread.h>
 
 #include "test_sim_fixture.h"
+#include "testutil.h" /* t_count_fds */
 
 static void test_backend_identity(void **state)
 {
@@ -83,24 +83,11 @@ static void test_destroy_with_handles_open(void **state)
 	close(efd);
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		n++;
-	closedir(d);
-	return n;
-}
-
 static void test_no_fd_leaks(void **state)
 {
 	struct s_fix *s = *state;
 	struct s_fix b = { 0 };
-	int before = count_fds(), efd, kvm;
+	int before = t_count_fds(), efd, kvm;
 	int32_t gfd;
 	struct kvm_device_attr a = { .group = 1, .attr = 1 };
 	void *p;
@@ -126,7 +113,7 @@ static void test_no_fd_leaks(void **state)
 	s_close(&b, &b.container);
 	vfio_backend_destroy(b.be);
 	close(efd);
-	assert_int_equal(count_fds(), before);
+	assert_int_equal(t_count_fds(), before);
 }
 
 static void test_null_args_efault(void **state)
