@@ -81,10 +81,11 @@ struct vfio_device {
  * backends/kernel: is @be the kernel backend on libc's own syscalls
  * (vfio_kernel_backend_new())?  Then its fds are the kernel's, each of its ops
  * is the one syscall on them, and the hot paths (region read and write, irq
- * trigger, DMA map and unmap) make that syscall themselves: one indirect call and one stack frame
- * fewer, which is what the library costs over the raw syscall.  Anything else
- * (the sim, the fault and trace wrappers, a kernel backend on other syscalls)
- * goes through the ops.
+ * trigger, DMA map and unmap) make that syscall themselves: one indirect call
+ * and one stack frame fewer, which is what the library costs over the raw
+ * syscall.  Anything else (the sim, the fault and trace wrappers, a kernel
+ * backend on other syscalls) goes through the ops.  The checks before the
+ * syscall are the same either way.
  */
 bool vfio_backend_native(const struct vfio_backend *be);
 
