@@ -22,10 +22,9 @@
  * it only when a check failed, so that the first failing check, in order,
  * writes the message.  A map plus an unmap is what a VMM calls most.
  */
-#define INLINE static inline __attribute__((always_inline))
 
 /* Index of the first mapping that ends after @iova (nr_maps when none does). */
-INLINE size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
+VFIO_ALWAYS_INLINE size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
 {
 	size_t lo = 0, hi = c->nr_maps;
 
@@ -41,7 +40,7 @@ INLINE size_t first_ending_after(const struct vfio_container *c, uint64_t iova)
 	return lo;
 }
 
-INLINE int check_range(const char *what, uint64_t iova, uint64_t size, bool report)
+VFIO_ALWAYS_INLINE int check_range(const char *what, uint64_t iova, uint64_t size, bool report)
 {
 	if (!size || iova % VFIO_PAGE_SIZE || size % VFIO_PAGE_SIZE || iova + (size - 1) < iova)
 		return vfio_refuse(report, -EINVAL,
@@ -73,7 +72,12 @@ static uint32_t ioas_flags(uint32_t prot)
 __attribute__((cold, noinline)) static int kernel_refused(const struct vfio_container *c, bool map,
 							  uint64_t iova, uint64_t size, int err)
 {
-	if (c->native) /* libc's answer: -1 and errno */
+	/*
+	 * On a native container every map and unmap is libc's ioctl (type1_map()
+	 * and its kin): @err is its -1 and the answer is errno.  Read here, on the
+	 * cold path, so that the callers stay small enough to inline.
+	 */
+	if (c->native)
 		err = vfio_libc_error();
 	if (c->mode == VFIO_CONTAINER_IOMMUFD)
 		return vfio_fail(err, "%s " RANGE_FMT " in IOAS %u",
@@ -188,7 +192,7 @@ struct map_file {
 };
 
 /* Whether @r may be mapped, and where it goes in the list (*at). */
-INLINE int map_check(struct vfio_container *c, const struct vfio_dma_region *r, size_t *at,
+VFIO_ALWAYS_INLINE int map_check(struct vfio_container *c, const struct vfio_dma_region *r, size_t *at,
 		     bool report)
 {
 	uintptr_t va = (uintptr_t)r->vaddr;
@@ -296,7 +300,7 @@ static inline uint64_t forget(struct vfio_container *c, size_t from, size_t to)
 }
 
 /* Whether [iova, +size) may be unmapped, and the list's mappings in it: [*from, *to). */
-INLINE int unmap_check(struct vfio_container *c, uint64_t iova, uint64_t size, size_t *from,
+VFIO_ALWAYS_INLINE int unmap_check(struct vfio_container *c, uint64_t iova, uint64_t size, size_t *from,
 		       size_t *to, bool report)
 {
 	uint64_t last = iova + (size - 1);

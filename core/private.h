@@ -18,6 +18,9 @@
 
 #define VFIO_PAGE_SIZE 4096ull
 
+/* Inlined even at -O0: the quiet and loud copies of a check (dma.c). */
+#define VFIO_ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /*
  * Call backend op @op, or answer -EOPNOTSUPP for a backend that leaves it NULL.
  * Every call from the core to a backend goes through here.
@@ -89,7 +92,7 @@ struct vfio_device {
  */
 bool vfio_backend_native(const struct vfio_backend *be);
 
-/* A libc call's failure as the ops report it: -errno. */
+/* A libc call's failure as the ops report it: -errno, never 0 (which would read as success). */
 static inline int vfio_libc_error(void)
 {
 	return errno > 0 ? -errno : -EIO;
@@ -188,8 +191,7 @@ static inline uint64_t vfio_iommu_min_pgsize(const struct vfio_iommu_state *s)
 }
 
 /* check_map: inline, because dma.c's map runs it on every call. */
-static inline __attribute__((always_inline)) int
-vfio_iommu_check_map_locked(const struct vfio_container *c, uint64_t iova, uint64_t size,
+VFIO_ALWAYS_INLINE int vfio_iommu_check_map_locked(const struct vfio_container *c, uint64_t iova, uint64_t size,
 			    const void *vaddr, bool report)
 {
 	const struct vfio_iommu_state *s = &c->iommu;

@@ -32,7 +32,7 @@
 #include <vfio/kernel.h>
 
 #include "kernel_sys.h"
-#include "private.h" /* vfio_fail: the message beside the errno */
+#include "private.h" /* vfio_fail, and the libc answers as ops give them */
 
 /*
  * The uAPI structures passed to the kernel, as in the 6.1 headers the library is
@@ -73,31 +73,25 @@ static const struct vfio_kernel_sys *sys_of(struct vfio_backend *be)
 	return &((struct kernel_backend *)be)->sys;
 }
 
-/* -errno for a failed call; never 0, which would read as success. */
-static int neg_errno(void)
-{
-	return errno > 0 ? -errno : -EIO;
-}
-
 /* ---- files ---- */
 
 static int kernel_open(struct vfio_backend *be, const char *path, int flags)
 {
 	int fd = sys_of(be)->open(path, flags | O_CLOEXEC);
 
-	return fd < 0 ? neg_errno() : fd;
+	return fd < 0 ? vfio_libc_error() : fd;
 }
 
 static int kernel_close(struct vfio_backend *be, int fd)
 {
-	return sys_of(be)->close(fd) < 0 ? neg_errno() : 0;
+	return sys_of(be)->close(fd) < 0 ? vfio_libc_error() : 0;
 }
 
 static ssize_t kernel_readlink(struct vfio_backend *be, const char *path, char *buf, size_t size)
 {
 	ssize_t n = sys_of(be)->readlink(path, buf, size);
 
-	return n < 0 ? neg_errno() : n;
+	return n < 0 ? vfio_libc_error() : n;
 }
 
 /*
@@ -115,10 +109,10 @@ static ssize_t kernel_list_dir(struct vfio_backend *be, const char *path, char *
 
 	fd = sys->open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return neg_errno();
+		return vfio_libc_error();
 	dir = sys->fdopendir(fd);
 	if (!dir) {
-		err = neg_errno();
+		err = vfio_libc_error();
 		sys->close(fd);
 		return err;
 	}
@@ -150,7 +144,7 @@ static ssize_t kernel_pread(struct vfio_backend *be, int fd, void *buf, size_t c
 {
 	ssize_t n = sys_of(be)->pread(fd, buf, count, (off_t)offset);
 
-	return n < 0 ? neg_errno() : n;
+	return n < 0 ? vfio_libc_error() : n;
 }
 
 static ssize_t kernel_pwrite(struct vfio_backend *be, int fd, const void *buf, size_t count,
@@ -158,7 +152,7 @@ static ssize_t kernel_pwrite(struct vfio_backend *be, int fd, const void *buf, s
 {
 	ssize_t n = sys_of(be)->pwrite(fd, buf, count, (off_t)offset);
 
-	return n < 0 ? neg_errno() : n;
+	return n < 0 ? vfio_libc_error() : n;
 }
 
 static int kernel_mmap(struct vfio_backend *be, int fd, void *addr, size_t length, int prot,
@@ -167,14 +161,14 @@ static int kernel_mmap(struct vfio_backend *be, int fd, void *addr, size_t lengt
 	void *p = sys_of(be)->mmap(addr, length, prot, flags, fd, (off_t)offset);
 
 	if (p == MAP_FAILED)
-		return neg_errno();
+		return vfio_libc_error();
 	*out = p;
 	return 0;
 }
 
 static int kernel_munmap(struct vfio_backend *be, void *addr, size_t length)
 {
-	return sys_of(be)->munmap(addr, length) < 0 ? neg_errno() : 0;
+	return sys_of(be)->munmap(addr, length) < 0 ? vfio_libc_error() : 0;
 }
 
 /* ---- ioctls ---- */
@@ -183,7 +177,7 @@ static int do_ioctl(struct vfio_backend *be, int fd, unsigned long request, void
 {
 	int ret = sys_of(be)->ioctl(fd, request, arg);
 
-	return ret < 0 ? neg_errno() : ret;
+	return ret < 0 ? vfio_libc_error() : ret;
 }
 
 /* For the ioctls whose argument is a value, not a pointer. */
@@ -422,7 +416,7 @@ static ssize_t direct_pread(struct vfio_backend *be, int fd, void *buf, size_t c
 	ssize_t n = pread(fd, buf, count, (off_t)offset);
 
 	(void)be;
-	return n < 0 ? neg_errno() : n;
+	return n < 0 ? vfio_libc_error() : n;
 }
 
 static ssize_t direct_pwrite(struct vfio_backend *be, int fd, const void *buf, size_t count,
@@ -431,14 +425,14 @@ static ssize_t direct_pwrite(struct vfio_backend *be, int fd, const void *buf, s
 	ssize_t n = pwrite(fd, buf, count, (off_t)offset);
 
 	(void)be;
-	return n < 0 ? neg_errno() : n;
+	return n < 0 ? vfio_libc_error() : n;
 }
 
 static int direct_ioctl(int fd, unsigned long request, void *arg)
 {
 	int ret = ioctl(fd, request, arg);
 
-	return ret < 0 ? neg_errno() : ret;
+	return ret < 0 ? vfio_libc_error() : ret;
 }
 
 static int direct_map_dma(struct vfio_backend *be, int container,

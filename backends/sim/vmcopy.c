@@ -67,8 +67,6 @@ _Static_assert(offsetof(struct sim_procmap_query, inode) == 64, "procmap_query.i
 static unsigned long fork_gen;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static int maps_fd(struct vfio_sim *sim);
-
 static void count_fork(void)
 {
 	__atomic_add_fetch(&fork_gen, 1, __ATOMIC_RELAXED);
@@ -77,12 +75,6 @@ static void count_fork(void)
 static void register_atfork(void)
 {
 	pthread_atfork(NULL, NULL, count_fork);
-}
-
-void sim_vmcopy_init(struct vfio_sim *sim)
-{
-	sim->maps_fd = -1;
-	(void)maps_fd(sim);
 }
 
 void sim_vmcopy_release(struct vfio_sim *sim)
@@ -115,6 +107,12 @@ static int maps_fd(struct vfio_sim *sim)
 		sim_vmcopy_release(sim);
 	errno = saved;
 	return sim->maps_fd;
+}
+
+void sim_vmcopy_init(struct vfio_sim *sim)
+{
+	sim->maps_fd = -1;
+	(void)maps_fd(sim);
 }
 
 /*

@@ -41,7 +41,8 @@
  * MAP_DMA checks that the vaddr range is mapped in the process (EFAULT, as
  * pinning fails otherwise); the device side's DMA goes through the process's
  * memory by vaddr, so a mapping whose memory went away faults, never crashes
- * (but see vfio_sim_set_dma_copy() for memory that goes during an access).
+ * (but see vfio_sim_set_dma_copy(), sim_control.h, for memory that goes during
+ * an access).
  *
  * Several sims may live in one process; they share nothing.  The sim is linked
  * from libvfio-sim.
@@ -346,38 +347,6 @@ int vfio_sim_dma_read(struct vfio_sim_device *d, uint64_t iova, void *buf, size_
  * Return: as for vfio_sim_dma_read().
  */
 int vfio_sim_dma_write(struct vfio_sim_device *d, uint64_t iova, const void *buf, size_t len);
-
-/**
- * enum vfio_sim_dma_copy - how the device side copies the process's memory
- * @VFIO_SIM_DMA_COPY_CHECKED: the default.  Before each access the sim asks
- *	the kernel how the memory is mapped (PROCMAP_QUERY on /proc/self/maps,
- *	Linux 6.11, one ioctl per memory area the access touches), then copies
- *	private anonymous memory itself, at the speed of a memcpy; other memory
- *	(files, shared memory), and all memory on an older kernel, goes the
- *	KERNEL way.  Memory unmapped or made inaccessible before an access is an
- *	IOMMU fault.  A thread that unmaps or mprotects memory while another
- *	thread's device access is copying it can crash the process.
- * @VFIO_SIM_DMA_COPY_KERNEL: process_vm_readv/writev on the process itself:
- *	memory that is gone is an IOMMU fault whenever it goes, at 2 to 4 times
- *	the cost of a copy on 4 KiB pages (the kernel pins page by page).
- *
- * Neither way shows the sanitizers' interceptors a device's access as the
- * program's.  A real device goes on using the pages its mapping pinned when
- * the program unmaps them; both ways fault instead (KNOWN-DIFFERENCES.md).
- */
-enum vfio_sim_dma_copy {
-	VFIO_SIM_DMA_COPY_CHECKED = 0,
-	VFIO_SIM_DMA_COPY_KERNEL = 1,
-};
-
-/**
- * vfio_sim_set_dma_copy() - choose how vfio_sim_dma_read/write() copy
- * @sim: the sim
- * @how: VFIO_SIM_DMA_COPY_CHECKED or VFIO_SIM_DMA_COPY_KERNEL
- *
- * Return: 0; -EINVAL for another @how.
- */
-int vfio_sim_set_dma_copy(struct vfio_sim *sim, enum vfio_sim_dma_copy how);
 
 /**
  * vfio_sim_iommu_faults() - IOMMU faults the sim's devices caused so far

@@ -5,8 +5,8 @@
 /*
  * Driving and inspecting the sim from a test: a device asked back (unplug) or
  * reporting an error, hot-reset buses, the kernel's limits (DMA entries, locked
- * memory), and what is inside — mappings, open handles, interrupt state, the
- * log of IOMMU faults.  Included by <vfio/sim.h>; the call log is the trace
+ * memory), how the device side copies memory, and what is inside — mappings,
+ * open handles, interrupt state, the log of IOMMU faults.  Included by <vfio/sim.h>; the call log is the trace
  * backend (<vfio/trace.h>).
  *
  * Thread safety: as the sim (sim.h).
@@ -114,6 +114,38 @@ int vfio_sim_device_set_reset_bus(struct vfio_sim_device *d, unsigned int bus);
  * Return: nothing.
  */
 void vfio_sim_set_locked_memory_limit(struct vfio_sim *sim, uint64_t bytes);
+
+/**
+ * enum vfio_sim_dma_copy - how the device side copies the process's memory
+ * @VFIO_SIM_DMA_COPY_CHECKED: the default.  Before each access the sim asks
+ *	the kernel how the memory is mapped (PROCMAP_QUERY on /proc/self/maps,
+ *	Linux 6.11, one ioctl per memory area the access touches), then copies
+ *	private anonymous memory itself, at the speed of a memcpy; other memory
+ *	(files, shared memory), and all memory on an older kernel, goes the
+ *	KERNEL way.  Memory unmapped or made inaccessible before an access is an
+ *	IOMMU fault.  A thread that unmaps or mprotects memory while another
+ *	thread's device access is copying it can crash the process.
+ * @VFIO_SIM_DMA_COPY_KERNEL: process_vm_readv/writev on the process itself:
+ *	memory that is gone is an IOMMU fault whenever it goes, at 2 to 4 times
+ *	the cost of a copy on 4 KiB pages (the kernel pins page by page).
+ *
+ * Neither way shows the sanitizers' interceptors a device's access as the
+ * program's.  A real device goes on using the pages its mapping pinned when
+ * the program unmaps them; both ways fault instead (KNOWN-DIFFERENCES.md).
+ */
+enum vfio_sim_dma_copy {
+	VFIO_SIM_DMA_COPY_CHECKED = 0,
+	VFIO_SIM_DMA_COPY_KERNEL = 1,
+};
+
+/**
+ * vfio_sim_set_dma_copy() - choose how vfio_sim_dma_read/write() copy
+ * @sim: the sim
+ * @how: VFIO_SIM_DMA_COPY_CHECKED or VFIO_SIM_DMA_COPY_KERNEL
+ *
+ * Return: 0; -EINVAL for another @how.
+ */
+int vfio_sim_set_dma_copy(struct vfio_sim *sim, enum vfio_sim_dma_copy how);
 
 /*
  * Looking inside, for tests: a container's mapping table, the open handles,
